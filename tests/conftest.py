@@ -1,0 +1,79 @@
+"""Personas and small factories; the full Gangmen data set is loaded only by tests about it."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tracking.models import Jurisdiction, Milestone, Plan, ProgressRecord, Target, TaskArea
+
+REPORT_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "gangmen_2022.toml"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_plan(year=2022, slug="testtown", name="测试镇"):
+    jurisdiction, _ = Jurisdiction.objects.get_or_create(slug=slug, defaults={"name": name})
+    plan = Plan.objects.create(
+        jurisdiction=jurisdiction,
+        year=year,
+        title=f"{name}{year}年政府工作报告",
+        report_date=datetime.date(year, 3, 18),
+        source="测试数据",
+    )
+    TaskArea.objects.create(plan=plan, position=0, title="主要目标")
+    return plan
+
+
+def make_target(plan, code="T1", kind=Target.Kind.AMOUNT, **fields):
+    defaults = {
+        "area": plan.areas.first(),
+        "name": f"目标{code}",
+        "measure_unit": "家",
+        "source_text": "测试原文",
+    }
+    if kind == Target.Kind.GROWTH:
+        defaults["target_growth_pct"] = Decimal(7)
+    elif kind == Target.Kind.QUOTA:
+        defaults.update(target_value=Decimal(2), quota_period=Target.Period.MONTH)
+    elif kind != Target.Kind.MILESTONE:
+        defaults["target_value"] = Decimal(5)
+    target = Target(plan=plan, code=code, kind=kind, **{**defaults, **fields})
+    target.full_clean()
+    target.save()
+    return target
+
+
+def make_stages(target, count=3):
+    return [
+        Milestone.objects.create(target=target, position=n, name=f"阶段{n}")
+        for n in range(1, count + 1)
+    ]
+
+
+def make_record(target, as_of, state=ProgressRecord.State.PUBLISHED, **fields):
+    record = ProgressRecord(target=target, as_of=as_of, state=state, **fields)
+    record.full_clean()
+    record.save()
+    return record
+
+
+@pytest.fixture
+def plan(db):
+    return make_plan()
+
+
+@pytest.fixture
+def gangmen(db):
+    call_command("load_report", REPORT_DATA, verbosity=0)
+    return Plan.objects.get(jurisdiction__slug="gangmen", year=2022)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")

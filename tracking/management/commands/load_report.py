@@ -1,0 +1,144 @@
+"""Load a work report (targets and previous-year results) from a TOML file such as
+fixtures/gangmen_2022.toml. Running it again with the same file changes nothing."""
+
+import tomllib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from tracking.models import (
+    Jurisdiction,
+    Milestone,
+    Plan,
+    PreviousYearResult,
+    Target,
+    TaskArea,
+)
+
+# Stages given to a qualitative task when the report names none. They are the tracker's own
+# convention, not the report's, so they carry no source text and the pages say so.
+DEFAULT_STAGES = ["制定工作方案", "组织实施", "完成并总结"]
+
+DECIMAL_FIELDS = ("baseline_value", "target_value", "target_growth_pct", "value", "growth_pct")
+
+
+class Command(BaseCommand):
+    help = "从TOML文件载入一份政府工作报告的目标任务和上年成果（可重复执行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="报告数据文件，如 fixtures/gangmen_2022.toml")
+
+    def handle(self, *args, path, **options):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise CommandError(f"无法读取 {path}：{error}") from error
+        try:
+            with transaction.atomic():
+                plan, counts = load(data)
+        except (ValidationError, KeyError, InvalidOperation) as error:
+            raise CommandError(f"{path} 数据有误，未写入任何内容：{error!r}") from error
+        self.stdout.write(
+            f"已载入 {plan}：{counts['areas']} 个任务领域，{counts['targets']} 项目标任务，"
+            f"{counts['results']} 项上年成果。"
+        )
+
+
+def load(data):
+    """Create or update everything in ``data``; the caller holds the transaction."""
+    jurisdiction = _jurisdiction(data["jurisdiction"])
+    plan_data = data["plan"]
+    plan, _ = Plan.objects.update_or_create(
+        jurisdiction=jurisdiction,
+        year=plan_data["year"],
+        defaults={
+            "title": plan_data["title"],
+            "report_date": plan_data["report_date"],
+            "source": plan_data["source"],
+        },
+    )
+    areas = {}
+    for row in data["areas"]:
+        areas[row["position"]], _ = TaskArea.objects.update_or_create(
+            plan=plan,
+            position=row["position"],
+            defaults={"numeral": row["numeral"], "title": row["title"]},
+        )
+    for position, row in enumerate(data["targets"], start=1):
+        _target(plan, areas[row["area"]], position, row)
+    for position, row in enumerate(data["results"], start=1):
+        _result(plan, position, row)
+    return plan, {
+        "areas": len(areas),
+        "targets": len(data["targets"]),
+        "results": len(data["results"]),
+    }
+
+
+def _jurisdiction(row):
+    parent = None
+    if row.get("parent_slug"):
+        parent, _ = Jurisdiction.objects.update_or_create(
+            slug=row["parent_slug"],
+            defaults={"name": row["parent_name"], "level": Jurisdiction.Level.COUNTY},
+        )
+    jurisdiction, _ = Jurisdiction.objects.update_or_create(
+        slug=row["slug"], defaults={"name": row["name"], "level": row["level"], "parent": parent}
+    )
+    return jurisdiction
+
+
+def _decimals(row):
+    return {key: Decimal(str(row[key])) for key in DECIMAL_FIELDS if key in row}
+
+
+def _target(plan, area, position, row):
+    fields = {
+        "area": area,
+        "position": position,
+        "name": row["name"],
+        "kind": row["kind"],
+        "direction": row.get("direction", Target.Direction.INCREASE),
+        "measure_unit": row.get("measure_unit", ""),
+        "baseline_value": None,
+        "target_value": None,
+        "target_growth_pct": None,
+        "quota_period": row.get("quota_period", ""),
+        "source_text": row["source_text"],
+        "report_conflict": row.get("report_conflict", ""),
+        **_decimals(row),
+    }
+    target = Target.objects.filter(plan=plan, code=row["code"]).first() or Target(
+        plan=plan, code=row["code"]
+    )
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target.baseline_year = None  # filled from the plan when the report gives a baseline
+    target.full_clean()
+    target.save()
+    if target.kind == Target.Kind.MILESTONE:
+        stages = row.get("milestones") or [{"name": name} for name in DEFAULT_STAGES]
+        for number, stage in enumerate(stages, start=1):
+            Milestone.objects.update_or_create(
+                target=target,
+                position=number,
+                defaults={"name": stage["name"], "source_text": stage.get("source_text", "")},
+            )
+
+
+def _result(plan, position, row):
+    result = PreviousYearResult.objects.filter(plan=plan, position=position).first()
+    result = result or PreviousYearResult(plan=plan, position=position)
+    result.section = row["section"]
+    result.name = row["name"]
+    result.measure_unit = row.get("measure_unit", "")
+    result.qualifier = row.get("qualifier", "")
+    result.source_text = row["source_text"]
+    result.growth_pct = None
+    for name, value in _decimals(row).items():
+        setattr(result, name, value)
+    result.full_clean()
+    result.save()

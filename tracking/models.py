@@ -1,0 +1,598 @@
+"""The work report as data: who plans (Jurisdiction), what they plan each year (Plan, TaskArea,
+Target, Milestone), what they achieved the year before (PreviousYearResult) and how the year is
+going (ProgressRecord).
+
+Figures are Decimals in the unit the report prints them in (17.1 with unit 亿元); converting between
+units is never done silently.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tracking import status
+
+PERCENT = "%"
+FIGURE = {"max_digits": 16, "decimal_places": 4}
+
+
+class Jurisdiction(models.Model):
+    """A town or county that publishes a work report; a county may hold several towns."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("县（区）")
+        TOWN = "town", _("镇（街道）")
+
+    name = models.CharField(_("名称"), max_length=64)
+    slug = models.SlugField(_("网址代码"), max_length=64, unique=True)
+    level = models.CharField(_("层级"), max_length=8, choices=Level.choices, default=Level.TOWN)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级行政区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("行政区")
+        verbose_name_plural = _("行政区")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A responsible unit (党政办, 经济发展办…) of a jurisdiction."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("单位名称"), max_length=64)
+
+    class Meta:
+        verbose_name = _("责任单位")
+        verbose_name_plural = _("责任单位")
+        ordering = ["jurisdiction", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan the home page shows: the newest year, then the first jurisdiction by name."""
+        return self.select_related("jurisdiction").order_by("-year", "jurisdiction__name").first()
+
+
+class Plan(models.Model):
+    """One jurisdiction's work report for one year: its targets and its look back."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("计划年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    report_date = models.DateField(_("报告日期"))
+    source = models.TextField(_("来源"), help_text=_("报告人、会议名称等，说明数据出自哪份文件。"))
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+        ordering = ["-year", "jurisdiction__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "year"], name="plan_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="plan_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("tracking:plan", args=[self.jurisdiction.slug, self.year])
+
+    @property
+    def review_year(self):
+        """The year section 一 of the report looks back on."""
+        return self.year - 1
+
+    @property
+    def starts_on(self):
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def ends_on(self):
+        return datetime.date(self.year, 12, 31)
+
+
+class TaskArea(models.Model):
+    """A part of the plan: the main targets, then areas (一)–(六) as the report words them."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="areas"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    numeral = models.CharField(_("序号"), max_length=8, blank=True, help_text=_("如“（一）”。"))
+    title = models.CharField(_("标题"), max_length=200)
+
+    class Meta:
+        verbose_name = _("任务领域")
+        verbose_name_plural = _("任务领域")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="area_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.numeral}{self.title}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def with_progress(self):
+        """Everything Target.assess() and the lists need, in a fixed number of queries."""
+        return self.select_related(
+            "area", "responsible_unit", "plan__jurisdiction"
+        ).prefetch_related(
+            "milestones",
+            models.Prefetch(
+                "records",
+                queryset=ProgressRecord.objects.published().select_related("milestone"),
+                to_attr="published_records",
+            ),
+        )
+
+
+class Target(models.Model):
+    """One thing the plan promises, of one of the five kinds the report uses."""
+
+    class Kind(models.TextChoices):
+        GROWTH = "growth", _("增长目标")
+        AMOUNT = "amount", _("累计完成量")
+        LEVEL = "level", _("达到或保持水平")
+        QUOTA = "quota", _("周期性定额")
+        MILESTONE = "milestone", _("定性任务（分阶段）")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("越多越好")
+        DECREASE = "decrease", _("越少越好")
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("每月")
+        QUARTER = "quarter", _("每季度")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="targets"
+    )
+    area = models.ForeignKey(
+        TaskArea, verbose_name=_("任务领域"), on_delete=models.PROTECT, related_name="targets"
+    )
+    code = models.CharField(
+        _("编号"), max_length=16, help_text=_("在本年度计划内唯一，如 M1、A3-05。")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    name = models.CharField(_("目标名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    direction = models.CharField(
+        _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    measure_unit = models.CharField(
+        _("计量单位"), max_length=16, blank=True, help_text=_("按报告原文，如 亿元、万元、亩、%。")
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("基数年份"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("基数（上年实际）"),
+        **FIGURE,
+        null=True,
+        blank=True,
+        help_text=_("报告给出的上年实际值；报告未给出的留空。"),
+    )
+    target_value = models.DecimalField(
+        _("目标值"),
+        **FIGURE,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("累计完成量、水平或每周期定额；增长目标留空。"),
+    )
+    target_growth_pct = models.DecimalField(
+        _("目标增速（%）"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    original_target_value = models.DecimalField(
+        _("原定目标值"),
+        **FIGURE,
+        null=True,
+        blank=True,
+        help_text=_("年中调整目标时保留的原目标值。"),
+    )
+    original_target_growth_pct = models.DecimalField(
+        _("原定目标增速（%）"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    revision_reason = models.TextField(_("调整原因"), blank=True)
+    revised_on = models.DateField(_("调整日期"), null=True, blank=True)
+    quota_period = models.CharField(_("定额周期"), max_length=8, choices=Period.choices, blank=True)
+    starts_on = models.DateField(
+        _("起始日期"), blank=True, help_text=_("留空则为计划年度的1月1日。")
+    )
+    deadline = models.DateField(
+        _("完成期限"), blank=True, help_text=_("留空则为计划年度的12月31日。")
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text=_("报告未写明的留空。"),
+    )
+    source_text = models.TextField(_("报告原文"))
+    report_conflict = models.TextField(
+        _("报告内部矛盾"),
+        blank=True,
+        help_text=_("报告前后数字不一致时，两处数字都保留，并在此说明。"),
+    )
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        ordering = ["plan", "area__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code"),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="target_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("starts_on")),
+                name="target_deadline_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="growth") | Q(target_growth_pct__isnull=False),
+                name="growth_target_has_growth",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["growth", "milestone"]) | Q(target_value__isnull=False),
+                name="figure_target_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="quota") | ~Q(quota_period=""),
+                name="quota_target_has_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self._fill_defaults_from_plan()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "tracking:target", args=[self.plan.jurisdiction.slug, self.plan.year, self.code]
+        )
+
+    def clean(self):
+        self._fill_defaults_from_plan()
+        errors = {}
+        if self.area_id and self.plan_id and self.area.plan_id != self.plan_id:
+            errors["area"] = ValidationError(
+                _("任务领域必须属于同一年度计划。"), code="area_other_plan"
+            )
+        if self.kind == self.Kind.GROWTH and self.target_growth_pct is None:
+            errors["target_growth_pct"] = ValidationError(
+                _("增长目标必须填写目标增速（%）。"), code="growth_required"
+            )
+        needs_value = self.kind in (self.Kind.AMOUNT, self.Kind.LEVEL, self.Kind.QUOTA)
+        if needs_value and self.target_value is None:
+            errors["target_value"] = ValidationError(
+                _("此类目标必须填写目标值。"), code="value_required"
+            )
+        if self.kind == self.Kind.QUOTA and not self.quota_period:
+            errors["quota_period"] = ValidationError(
+                _("周期性定额必须选择定额周期。"), code="period_required"
+            )
+        if (
+            self.measure_unit == PERCENT
+            and self.target_value is not None
+            and self.target_value > 100
+        ):
+            errors["target_value"] = ValidationError(
+                _("以%为单位的目标值不能超过100。"), code="percent_over_100"
+            )
+        if self.starts_on and self.deadline and self.deadline < self.starts_on:
+            errors["deadline"] = ValidationError(
+                _("完成期限不能早于起始日期。"), code="deadline_before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _fill_defaults_from_plan(self):
+        """The plan's year is the default period; a baseline is the year under review's."""
+        if not self.plan_id:
+            return
+        self.starts_on = self.starts_on or self.plan.starts_on
+        self.deadline = self.deadline or self.plan.ends_on
+        if self.baseline_value is not None and self.baseline_year is None:
+            self.baseline_year = self.plan.review_year
+
+    @property
+    def implied_target_level(self):
+        """A growth target as the level it implies: GDP 17.1亿元 × 1.07 = 18.297亿元."""
+        if self.kind != self.Kind.GROWTH or self.baseline_value is None:
+            return None
+        return self.baseline_value * (1 + self.target_growth_pct / 100)
+
+    @property
+    def is_revised(self):
+        return self.revised_on is not None
+
+    def revise(self, *, on, reason, target_value=None, target_growth_pct=None):
+        """Change the goal during the year, keeping the first original beside the revision."""
+        if not self.is_revised:
+            self.original_target_value = self.target_value
+            self.original_target_growth_pct = self.target_growth_pct
+        if target_value is not None:
+            self.target_value = target_value
+        if target_growth_pct is not None:
+            self.target_growth_pct = target_growth_pct
+        self.revised_on = on
+        self.revision_reason = reason
+        self.full_clean()
+        self.save()
+
+    def assess(self, on=None):
+        """This target's status on a date, from its published records (see tracking/status.py).
+
+        Uses the records prefetched by TargetQuerySet.with_progress() when present.
+        """
+        on = on or timezone.localdate()
+        records = getattr(self, "published_records", None)
+        if records is None:
+            records = list(
+                ProgressRecord.objects.published().filter(target=self).select_related("milestone")
+            )
+        records = sorted((r for r in records if r.as_of <= on), key=lambda r: r.as_of)
+        return status.assess(self._status_inputs(records), on)
+
+    def _status_inputs(self, records):
+        latest = records[-1] if records else None
+        milestones = list(self.milestones.all()) if self.kind == self.Kind.MILESTONE else []
+        return status.TargetFacts(
+            kind=self.kind,
+            direction=self.direction,
+            starts_on=self.starts_on,
+            deadline=self.deadline,
+            baseline_value=self.baseline_value,
+            target_value=self.target_value,
+            target_growth_pct=self.target_growth_pct,
+            measure_unit=self.measure_unit,
+            quota_period=self.quota_period,
+            latest_as_of=latest.as_of if latest else None,
+            latest_value=latest.value if latest else None,
+            latest_growth_pct=latest.growth_pct if latest else None,
+            period_values={r.as_of: r.value for r in records if r.value is not None},
+            stage_count=len(milestones),
+            stages_reached=max(
+                (r.milestone.position for r in records if r.milestone_id), default=0
+            ),
+            stage_due_dates=[m.due_on for m in milestones],
+        )
+
+
+class Milestone(models.Model):
+    """A stage of a qualitative task, in order; reaching it is reported as a progress record."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标任务"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    position = models.PositiveSmallIntegerField(_("阶段序号"))
+    name = models.CharField(_("阶段名称"), max_length=200)
+    due_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    source_text = models.TextField(
+        _("依据"), blank=True, help_text=_("阶段出自报告原文时填写；系统默认阶段留空。")
+    )
+
+    class Meta:
+        verbose_name = _("阶段节点")
+        verbose_name_plural = _("阶段节点")
+        ordering = ["target", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "position"], name="milestone_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="milestone_position_from_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+
+class ProgressRecordQuerySet(models.QuerySet):
+    def published(self):
+        """The records the public may see. The one place that decides what "published" means."""
+        return self.filter(state=ProgressRecord.State.PUBLISHED)
+
+
+class ProgressRecord(models.Model):
+    """How far a target had come on a date: a cumulative actual, an actual growth or a stage."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送待审核")
+        RETURNED = "returned", _("已退回")
+        PUBLISHED = "published", _("已审核发布")
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标任务"), on_delete=models.PROTECT, related_name="records"
+    )
+    as_of = models.DateField(_("截至日期"))
+    value = models.DecimalField(
+        _("累计实际值"),
+        **FIGURE,
+        null=True,
+        blank=True,
+        help_text=_("目标计量单位下截至该日的累计数；周期性定额填本周期内的数量。"),
+    )
+    growth_pct = models.DecimalField(
+        _("累计增速（%）"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("增长目标填写截至该日的累计同比增速。"),
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("已完成阶段"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    note = models.TextField(_("情况说明"), blank=True)
+    shortfall_reason = models.TextField(_("未达进度原因"), blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_records",
+    )
+    entered_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProgressRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("进度记录")
+        verbose_name_plural = _("进度记录")
+        ordering = ["target", "as_of"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="record_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False)
+                | Q(growth_pct__isnull=False)
+                | Q(milestone__isnull=False),
+                name="record_has_a_figure",
+            ),
+        ]
+        indexes = [
+            # TargetQuerySet.with_progress(): a plan's published records by target and date.
+            models.Index(fields=["target", "state", "as_of"], name="record_target_state_asof"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} @ {self.as_of}"
+
+    def clean(self):
+        if not self.target_id:
+            return
+        target = self.target
+        plan = target.plan
+        errors = {}
+        if self.as_of and not (plan.starts_on <= self.as_of <= max(plan.ends_on, target.deadline)):
+            errors["as_of"] = ValidationError(
+                _("截至日期必须在%(year)s年度计划期内。") % {"year": plan.year},
+                code="as_of_outside_plan",
+            )
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = ValidationError(_("截至日期不能晚于今天。"), code="as_of_in_future")
+        if self.value is not None and self.value < 0:
+            errors["value"] = ValidationError(_("累计实际值不能为负数。"), code="negative")
+        if (
+            self.value is not None
+            and target.measure_unit == PERCENT
+            and target.kind != Target.Kind.GROWTH
+            and self.value > 100
+        ):
+            errors["value"] = ValidationError(
+                _("以%为单位的实际值不能超过100。"), code="percent_over_100"
+            )
+        if target.kind == Target.Kind.GROWTH and self.growth_pct is None:
+            errors["growth_pct"] = ValidationError(
+                _("增长目标必须填写累计增速（%）。"), code="growth_required"
+            )
+        if target.kind == Target.Kind.MILESTONE:
+            if self.milestone_id is None:
+                errors["milestone"] = ValidationError(
+                    _("定性任务必须选择已完成的阶段。"), code="stage_required"
+                )
+            elif self.milestone.target_id != target.pk:
+                errors["milestone"] = ValidationError(
+                    _("所选阶段不属于该目标任务。"), code="stage_other_target"
+                )
+        elif target.kind != Target.Kind.GROWTH and self.value is None:
+            errors["value"] = ValidationError(_("请填写累计实际值。"), code="value_required")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PreviousYearResult(models.Model):
+    """A result of the year the report looks back on (section 一), as data in its own right."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("确数")
+        ABOUT = "about", _("约")
+        MORE_THAN = "more", _("余 / 多（以上）")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="results"
+    )
+    section = models.CharField(_("报告段落"), max_length=64)
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("指标名称"), max_length=200)
+    value = models.DecimalField(_("数值"), **FIGURE)
+    qualifier = models.CharField(
+        _("数值限定"), max_length=8, choices=Qualifier.choices, blank=True, default=""
+    )
+    measure_unit = models.CharField(_("计量单位"), max_length=16, blank=True)
+    growth_pct = models.DecimalField(
+        _("同比增长（%）"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    source_text = models.TextField(_("报告原文"))
+
+    class Meta:
+        verbose_name = _("上年工作成果")
+        verbose_name_plural = _("上年工作成果")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
+            models.UniqueConstraint(fields=["plan", "name"], name="result_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def year(self):
+        return self.plan.review_year
