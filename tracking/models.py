@@ -571,7 +571,7 @@ class PreviousYearResult(models.Model):
     section = models.CharField(_("报告段落"), max_length=64)
     position = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("指标名称"), max_length=200)
-    value = models.DecimalField(_("数值"), **FIGURE)
+    value = models.DecimalField(_("数值"), **FIGURE, validators=[MinValueValidator(Decimal(0))])
     qualifier = models.CharField(
         _("数值限定"), max_length=8, choices=Qualifier.choices, blank=True, default=""
     )
@@ -588,6 +588,7 @@ class PreviousYearResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
             models.UniqueConstraint(fields=["plan", "name"], name="result_unique_name"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="result_value_not_negative"),
         ]
 
     def __str__(self):
