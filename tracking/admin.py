@@ -49,6 +49,15 @@ class TaskAreaAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
 
 
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["target", "position", "name", "due_on"]
+    list_filter = ["target__plan", "target__area"]
+    list_select_related = ["target"]
+    search_fields = ["name", "target__code", "target__name"]
+    autocomplete_fields = ["target"]
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0

@@ -41,10 +41,11 @@ class Command(BaseCommand):
                 plan, counts = load(data)
         except (ValidationError, KeyError, InvalidOperation) as error:
             raise CommandError(f"{path} 数据有误，未写入任何内容：{error!r}") from error
-        self.stdout.write(
-            f"已载入 {plan}：{counts['areas']} 个任务领域，{counts['targets']} 项目标任务，"
-            f"{counts['results']} 项上年成果。"
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"已载入 {plan}：{counts['areas']} 个任务领域，{counts['targets']} 项目标任务，"
+                f"{counts['results']} 项上年成果。"
+            )
 
 
 def load(data):
