@@ -126,7 +126,6 @@ def test_admin_target_list_filters_by_status(admin_client, plan):
     assert "目标T1" in body and "目标T2" not in body
 
 
-
 def test_admin_refuses_a_negative_value_and_saves_nothing(admin_client, plan):
     target = make_target(plan, target_value=D(5))
     response = admin_client.post(
