@@ -376,7 +376,14 @@ def test_stale_admin_form_is_refused(client, office):
     data = {name: form[name].value() for name in form.fields}
     data = {k: "" if v is None else v for k, v in data.items()}
     data["co_units"] = [u.pk for u in target.co_units.all()]
-    data.update({"milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0})
+    data.update(
+        {
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+            "records-TOTAL_FORMS": 0,
+            "records-INITIAL_FORMS": 0,
+        }
+    )
     target.name = "别人改过的名称"
     target.save()
     data["name"] = "我的名称"
