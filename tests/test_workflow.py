@@ -392,3 +392,22 @@ def test_stale_admin_form_is_refused(client, office):
     assert "已被他人修改" in response.content.decode()
     target.refresh_from_db()
     assert target.name == "别人改过的名称"
+
+
+def test_demo_official_is_a_reporter_of_a_labelled_demo_unit(plan, settings, capsys):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from tests.conftest import make_target
+    from tracking import access
+
+    settings.DEBUG = True
+    target = make_target(plan)
+    call_command("create_demo_official")
+    call_command("create_demo_official")  # running it again changes nothing
+    demo = get_user_model().objects.get(username="demo")
+    assert access.can_report_on(demo, target)
+    target.refresh_from_db()
+    assert target.responsible_unit is None, "the report names no lead unit; none is invented"
+    assert "仅供演示" in target.co_units.get().name
+    assert "仅供演示" in capsys.readouterr().out
