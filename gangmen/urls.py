@@ -8,6 +8,7 @@ admin.site.index_title = _("管理首页")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("office/", include("tracking.office_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tracking.urls")),
 ]

@@ -77,3 +77,51 @@ def gangmen(db):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
+
+
+# Personas of the officials' workflow: two units, one target led by each, one led by B with A
+# as co-unit, and a user for every role (leader_a's portfolio is unit A; leader has none, so all).
+
+
+def make_user(username, role=None, units=(), **fields):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw", is_staff=True, **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for unit in units:
+        unit.members.add(user)
+    return user
+
+
+@pytest.fixture
+def office(plan):
+    """Units A and B with their targets, and a user of every role."""
+    from types import SimpleNamespace
+
+    from tracking import access
+    from tracking.models import Unit
+
+    unit_a = Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
+    unit_b = Unit.objects.create(jurisdiction=plan.jurisdiction, name="农业农村办")
+    target_co = make_target(plan, "C1", name="配合目标", responsible_unit=unit_b)
+    target_co.co_units.add(unit_a)
+    return SimpleNamespace(
+        plan=plan,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        target_a=make_target(plan, "A1", name="甲单位目标", responsible_unit=unit_a),
+        target_b=make_target(plan, "B1", name="乙单位目标", responsible_unit=unit_b),
+        target_co=target_co,
+        admin=make_user("admin_role", access.ADMINISTRATOR),
+        leader=make_user("leader", access.LEADER),
+        leader_a=make_user("leader_a", access.LEADER, [unit_a]),
+        reporter_a=make_user("reporter_a", access.REPORTER, [unit_a]),
+        reporter_b=make_user("reporter_b", access.REPORTER, [unit_b]),
+        statistician=make_user("statistician", access.STATISTICIAN),
+        observer=make_user("observer", access.OBSERVER),
+        outsider=make_user("outsider"),
+    )

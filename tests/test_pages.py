@@ -126,30 +126,6 @@ def test_admin_target_list_filters_by_status(admin_client, plan):
     assert "目标T1" in body and "目标T2" not in body
 
 
-def test_official_records_progress_inline_in_the_admin(admin_client, plan, admin_user):
-    target = make_target(plan, target_value=D(5))
-    url = reverse("admin:tracking_target_change", args=[target.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data.update(
-        {
-            "milestones-TOTAL_FORMS": 0,
-            "milestones-INITIAL_FORMS": 0,
-            "records-TOTAL_FORMS": 1,
-            "records-INITIAL_FORMS": 0,
-            "records-0-as_of": "2022-03-31",
-            "records-0-value": "2",
-            "records-0-state": "published",
-            "records-0-note": "已签约两家",
-        }
-    )
-    response = admin_client.post(url, data)
-    assert response.status_code == 302, response.context and response.context["errors"]
-    record = target.records.get()
-    assert (record.value, record.entered_by) == (D(2), admin_user)
-
-
 def test_admin_refuses_a_negative_value_and_saves_nothing(admin_client, plan):
     target = make_target(plan, target_value=D(5))
     response = admin_client.post(

@@ -1,13 +1,29 @@
-from django.contrib import admin
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+"""The officials' admin, role-aware: every list is scoped, every object checked and every
+review step taken through the model's transition methods, all by the rules of tracking/access.py.
+"""
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracking import access
+from tracking.forms import ReturnReasonForm, VersionCheckedForm
 from tracking.models import (
+    EditConflict,
+    EvidenceFile,
     Jurisdiction,
     Milestone,
     Plan,
     PreviousYearResult,
     ProgressRecord,
+    ReviewEvent,
     Target,
     TaskArea,
     Unit,
@@ -15,8 +31,42 @@ from tracking.models import (
 from tracking.status import Status
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The change history (who, when, before/after) is shown; it is never written back over
+    the current row, which would bypass review and the version check."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VersionedAdmin(HistoryAdmin):
+    """Carries the version in the change form; a stale save is refused with a message."""
+
+    form = VersionCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["version"], "classes": ["hidden"]})]
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "version"]
+        return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Raised by the conditional UPDATE after the form's own check passed: a true race.
+            self.message_user(request, str(conflict), messages.ERROR)
+            return redirect(request.path)
+
+
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(HistoryAdmin):
     list_display = ["name", "level", "parent", "slug"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -24,10 +74,18 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "jurisdiction"]
+class UnitAdmin(HistoryAdmin):
+    list_display = ["name", "jurisdiction", "member_count"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("工作人员数"), ordering="member_total")
+    def member_count(self, unit):
+        return unit.member_total
 
 
 class TaskAreaInline(admin.TabularInline):
@@ -36,7 +94,7 @@ class TaskAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["title", "jurisdiction", "year", "report_date"]
     list_filter = ["jurisdiction", "year"]
     search_fields = ["title"]
@@ -44,7 +102,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskArea)
-class TaskAreaAdmin(admin.ModelAdmin):
+class TaskAreaAdmin(HistoryAdmin):
     list_display = ["__str__", "plan", "position"]
     list_filter = ["plan"]
 
@@ -64,16 +122,33 @@ class MilestoneInline(admin.TabularInline):
 
 
 class ProgressRecordInline(admin.TabularInline):
-    model = ProgressRecord
-    extra = 1
-    fields = ["as_of", "value", "growth_pct", "milestone", "note", "shortfall_reason", "state"]
+    """Read-only here: records are entered and reviewed through their own form and actions,
+    so no one can publish a figure by typing a state into an inline row."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer only the stages of the target being edited, not every target's stages.
-        if db_field.name == "milestone":
-            target_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Milestone.objects.filter(target_id=target_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    model = ProgressRecord
+    extra = 0
+    fields = ["record_link", "as_of", "value", "growth_pct", "milestone", "state", "entered_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .select_related("milestone", "entered_by")
+        )
+
+    @admin.display(description=_("记录"))
+    def record_link(self, record):
+        url = reverse("admin:tracking_progressrecord_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, _("查看"))
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -95,15 +170,25 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "area", "kind", "measure_unit", "goal", "status_today"]
+class TargetAdmin(VersionedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "area",
+        "kind",
+        "measure_unit",
+        "goal",
+        "responsible_unit",
+        "status_today",
+    ]
     list_display_links = ["code", "name"]
-    list_filter = ["plan", "area", "kind", "measure_unit", StatusFilter]
+    list_filter = ["plan", "area", "kind", "responsible_unit", StatusFilter]
     list_select_related = ["area", "plan"]
     search_fields = ["code", "name", "source_text"]
     ordering = ["plan", "area__position", "position"]
     inlines = [MilestoneInline, ProgressRecordInline]
     readonly_fields = ["original_target_value", "original_target_growth_pct", "revised_on"]
+    filter_horizontal = ["co_units"]
     fieldsets = [
         (None, {"fields": ["plan", "area", "code", "position", "name", "kind", "direction"]}),
         (
@@ -115,10 +200,10 @@ class TargetAdmin(admin.ModelAdmin):
                     ("target_value", "target_growth_pct"),
                     "quota_period",
                     ("starts_on", "deadline"),
-                    "responsible_unit",
                 ]
             },
         ),
+        (_("责任单位"), {"fields": ["responsible_unit", "co_units"]}),
         (
             _("目标调整"),
             {
@@ -133,7 +218,18 @@ class TargetAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress()
+        return super().get_queryset(request).with_progress().visible_to(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        # Also guards the history pages, which look up deleted rows outside get_queryset().
+        if obj is None:
+            return super().has_view_permission(request)
+        return access.can_view_target(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return access.can_change_target(request.user, obj)
 
     @admin.display(description=_("目标"))
     def goal(self, target):
@@ -147,35 +243,198 @@ class TargetAdmin(admin.ModelAdmin):
     def status_today(self, target):
         return target.assess().status.label
 
-    def save_formset(self, request, form, formset, change):
-        # Record who entered each new progress record.
-        for record in formset.save(commit=False):
-            if isinstance(record, ProgressRecord) and record.entered_by_id is None:
-                record.entered_by = request.user
-            record.save()
-        for record in formset.deleted_objects:
-            record.delete()
-        formset.save_m2m()
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    fields = ["at", "actor", "action", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceFileInline(admin.TabularInline):
+    """Listed with a permission-checked download link; uploads go through the entry form,
+    which checks each file's content."""
+
+    model = EvidenceFile
+    extra = 0
+    fields = ["download", "size_bytes", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and access.can_change_record(request.user, obj)
+
+    @admin.display(description=_("文件"))
+    def download(self, evidence):
+        return format_html('<a href="{}">{}</a>', evidence.get_absolute_url(), evidence)
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    title = _("审核")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("待我审核"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.awaiting_review().filter(access.reviewable_records(request.user))
+        return queryset
 
 
 @admin.register(ProgressRecord)
-class ProgressRecordAdmin(admin.ModelAdmin):
-    list_display = ["target", "as_of", "value", "growth_pct", "milestone", "state", "entered_by"]
-    list_filter = ["state", "target__plan", "target__area"]
+class ProgressRecordAdmin(VersionedAdmin):
+    list_display = [
+        "target",
+        "as_of",
+        "value",
+        "growth_pct",
+        "milestone",
+        "state",
+        "return_reason",
+        "entered_by",
+    ]
+    list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
     search_fields = ["target__code", "target__name", "note"]
-    autocomplete_fields = ["target"]
-    readonly_fields = ["entered_by", "entered_at", "updated_at"]
+    readonly_fields = ["state", "entered_by", "entered_at", "updated_at"]
     date_hierarchy = "as_of"
+    inlines = [EvidenceFileInline, ReviewEventInline]
+    actions = ["submit_records", "approve_records", "return_records"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "target",
+                    "as_of",
+                    "value",
+                    "growth_pct",
+                    "milestone",
+                    "note",
+                    "shortfall_reason",
+                ]
+            },
+        ),
+        (_("状态"), {"fields": ["state", "entered_by", "entered_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user).with_return_reason()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A record never moves to another target; the target is chosen when it is added.
+        return [*self.readonly_fields, "target"] if obj else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "target" in form.base_fields:
+            form.base_fields["target"].queryset = Target.objects.reportable_by(request.user)
+        if "milestone" in form.base_fields:
+            targets = [obj.target_id] if obj else Target.objects.reportable_by(request.user)
+            form.base_fields["milestone"].queryset = Milestone.objects.filter(
+                target__in=targets
+            ).select_related("target")
+        return form
+
+    def has_view_permission(self, request, obj=None):
+        # Also guards the history pages, which look up deleted rows outside get_queryset().
+        if obj is None:
+            return super().has_view_permission(request)
+        return access.can_view_record(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return access.can_change_record(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return access.can_delete_record(request.user, obj)
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("tracking.review_progressrecord")
 
     def save_model(self, request, obj, form, change):
-        if obj.entered_by_id is None:
+        if not change:
+            if not access.can_report_on(request.user, obj.target):
+                raise PermissionDenied
             obj.entered_by = request.user
+            obj.state = ProgressRecord.State.DRAFT
         super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete action, record by record, so each one is checked.
+        for record in queryset:
+            if not access.can_delete_record(request.user, record):
+                raise PermissionDenied
+            record.delete()
+
+    @admin.display(description=_("退回理由"))
+    def return_reason(self, record):
+        return record.return_reason if record.state == ProgressRecord.State.RETURNED else ""
+
+    @admin.action(description=_("提交审核"), permissions=["add"])
+    def submit_records(self, request, queryset):
+        self._transition_each(request, queryset, lambda r: r.submit(by=request.user))
+
+    @admin.action(description=_("审核通过并发布"), permissions=["review"])
+    def approve_records(self, request, queryset):
+        self._transition_each(request, queryset, lambda r: r.approve(by=request.user))
+
+    @admin.action(description=_("退回修改（需填写理由）"), permissions=["review"])
+    def return_records(self, request, queryset):
+        form = ReturnReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._transition_each(
+                request, queryset, lambda r: r.return_for_changes(by=request.user, reason=reason)
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("退回修改"),
+            "opts": self.model._meta,
+            "records": queryset.select_related("target"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/tracking/progressrecord/return_records.html", context
+        )
+
+    def _transition_each(self, request, queryset, transition):
+        """Each record on its own: one refused record does not undo the others, and is named."""
+        done = 0
+        for record in queryset.select_related("target"):
+            try:
+                transition(record)
+            except (ValidationError, PermissionDenied, EditConflict) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{record}：{reason}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, _("已处理 %(count)s 条记录。") % {"count": done}, messages.SUCCESS
+            )
 
 
 @admin.register(PreviousYearResult)
-class PreviousYearResultAdmin(admin.ModelAdmin):
+class PreviousYearResultAdmin(VersionedAdmin):
     list_display = ["name", "value", "qualifier", "measure_unit", "growth_pct", "section", "plan"]
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]

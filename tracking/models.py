@@ -4,24 +4,73 @@ going (ProgressRecord).
 
 Figures are Decimals in the unit the report prints them in (17.1 with unit 亿元); converting between
 units is never done silently.
+
+Officials belong to units (Unit.members); a progress record moves DRAFT → SUBMITTED → PUBLISHED or
+RETURNED through its transition methods, each leaving a ReviewEvent. Who may do what is decided in
+tracking/access.py; every model here keeps its history (django-simple-history).
 """
 
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tracking import status
+from tracking.evidence import validate_evidence_file
 
 PERCENT = "%"
 FIGURE = {"max_digits": 16, "decimal_places": 4}
+
+
+class EditConflict(Exception):
+    """Someone saved the row after this copy of it was read; the later save is refused."""
+
+    message = _(
+        "保存失败：在您打开之后，这条记录已被他人修改并保存。为避免覆盖他人的修改，"
+        "本次保存未生效。请重新打开页面，核对最新内容后再修改。"
+    )
+
+    def __str__(self):
+        return str(self.message)
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: a save must name the version it read, and bumps it atomically.
+
+    The conditional UPDATE ... WHERE version = <read version> runs in the same transaction as the
+    save, so of two concurrent saves of one row exactly one wins and the other raises EditConflict.
+    """
+
+    version = models.PositiveIntegerField(
+        _("版本号"), default=1, help_text=_("每次保存加一，用于发现并拒绝相互覆盖的修改。")
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict
+            self.version += 1
+            return super().save(*args, **kwargs)
 
 
 class Jurisdiction(models.Model):
@@ -43,6 +92,8 @@ class Jurisdiction(models.Model):
         related_name="children",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("行政区")
         verbose_name_plural = _("行政区")
@@ -52,6 +103,17 @@ class Jurisdiction(models.Model):
         return self.name
 
 
+class UnitQuerySet(models.QuerySet):
+    def with_report_counts(self, period):
+        """Per unit: targets it leads that owe a report for the period, and how many are in."""
+        owing = Target.objects.active_in(period)
+        reported = owing.with_report_status(period).filter(reported=True)
+        return self.annotate(
+            targets_due=models.Count("targets", filter=Q(targets__in=owing.values("pk"))),
+            targets_reported=models.Count("targets", filter=Q(targets__in=reported.values("pk"))),
+        )
+
+
 class Unit(models.Model):
     """A responsible unit (党政办, 经济发展办…) of a jurisdiction."""
 
@@ -59,6 +121,16 @@ class Unit(models.Model):
         Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="units"
     )
     name = models.CharField(_("单位名称"), max_length=64)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("工作人员"),
+        blank=True,
+        related_name="units",
+        help_text=_("填报员只能看到并填报本单位牵头或配合的目标；审核领导的分管范围也按单位确定。"),
+    )
+
+    objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("责任单位")
@@ -70,6 +142,11 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def targets_unreported(self):
+        """Needs with_report_counts(): the targets whose report for the period is not in."""
+        return self.targets_due - self.targets_reported
 
 
 class PlanQuerySet(models.QuerySet):
@@ -90,6 +167,7 @@ class Plan(models.Model):
     source = models.TextField(_("来源"), help_text=_("报告人、会议名称等，说明数据出自哪份文件。"))
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("年度计划")
@@ -132,6 +210,8 @@ class TaskArea(models.Model):
     numeral = models.CharField(_("序号"), max_length=8, blank=True, help_text=_("如“（一）”。"))
     title = models.CharField(_("标题"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("任务领域")
         verbose_name_plural = _("任务领域")
@@ -148,6 +228,37 @@ class TargetQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
 
+    # The scopes below delegate to tracking/access.py, the one home of the permission rule
+    # (imported late: it imports these models).
+    def visible_to(self, user):
+        from tracking import access
+
+        return self.filter(access.visible_targets(user))
+
+    def reportable_by(self, user):
+        from tracking import access
+
+        return self.filter(access.reportable_targets(user))
+
+    def of_units(self, unit_ids):
+        """Targets a unit leads or helps with; a target is counted once."""
+        co_led = Target.co_units.through.objects.filter(unit_id__in=unit_ids)
+        return self.filter(Q(responsible_unit__in=unit_ids) | Q(pk__in=co_led.values("target_id")))
+
+    def active_in(self, period):
+        """Targets whose own period overlaps a reporting period, i.e. that owe a report for it."""
+        return self.filter(starts_on__lte=period.ends_on, deadline__gte=period.starts_on)
+
+    def with_report_status(self, period):
+        """Annotate whether the period's report is in (submitted or published) and any draft."""
+        in_window = ProgressRecord.objects.filter(
+            target=OuterRef("pk"), as_of__range=(period.starts_on, period.due_on)
+        )
+        return self.annotate(
+            reported=Exists(in_window.filter(state__in=ProgressRecord.State.counted_as_reported())),
+            has_open_draft=Exists(in_window.filter(state__in=ProgressRecord.EDITABLE_STATES)),
+        )
+
     def with_progress(self):
         """Everything Target.assess() and the lists need, in a fixed number of queries."""
         return self.select_related(
@@ -162,7 +273,7 @@ class TargetQuerySet(models.QuerySet):
         )
 
 
-class Target(models.Model):
+class Target(VersionedModel):
     """One thing the plan promises, of one of the five kinds the report uses."""
 
     class Kind(models.TextChoices):
@@ -243,7 +354,14 @@ class Target(models.Model):
         null=True,
         blank=True,
         related_name="targets",
-        help_text=_("报告未写明的留空。"),
+        help_text=_("牵头单位；报告未写明的留空。"),
+    )
+    co_units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("配合单位"),
+        blank=True,
+        related_name="co_targets",
+        help_text=_("配合单位的填报员同样可以填报本目标的进度。"),
     )
     source_text = models.TextField(_("报告原文"))
     report_conflict = models.TextField(
@@ -253,11 +371,13 @@ class Target(models.Model):
     )
 
     objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[co_units])
 
     class Meta:
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
         ordering = ["plan", "area__position", "position"]
+        permissions = [("import_target", _("可导入目标任务"))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code"),
             models.CheckConstraint(
@@ -287,7 +407,7 @@ class Target(models.Model):
 
     def save(self, *args, **kwargs):
         self._fill_defaults_from_plan()
-        super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -415,6 +535,8 @@ class Milestone(models.Model):
         _("依据"), blank=True, help_text=_("阶段出自报告原文时填写；系统默认阶段留空。")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("阶段节点")
         verbose_name_plural = _("阶段节点")
@@ -435,15 +557,53 @@ class ProgressRecordQuerySet(models.QuerySet):
         """The records the public may see. The one place that decides what "published" means."""
         return self.filter(state=ProgressRecord.State.PUBLISHED)
 
+    def visible_to(self, user):
+        from tracking import access  # imported late: access imports these models
 
-class ProgressRecord(models.Model):
-    """How far a target had come on a date: a cumulative actual, an actual growth or a stage."""
+        return self.filter(access.visible_records(user))
+
+    def reviewable_by(self, user):
+        from tracking import access
+
+        return self.filter(access.reviewable_records(user))
+
+    def awaiting_review(self):
+        return self.filter(state=ProgressRecord.State.SUBMITTED)
+
+    def with_return_reason(self):
+        """The reason of the latest return, which the reporter must see beside the record."""
+        latest_return = ReviewEvent.objects.filter(
+            record=OuterRef("pk"), action=ReviewEvent.Action.RETURN
+        ).order_by("-at", "-pk")
+        return self.annotate(return_reason=Subquery(latest_return.values("reason")[:1]))
+
+
+def evidence_path(evidence, filename):
+    """A random stored name (the original is kept as data): no clashes, nothing guessable."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"evidence/{evidence.record.target_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProgressRecord(VersionedModel):
+    """How far a target had come on a date: a cumulative actual, an actual growth or a stage.
+
+    A correction to a published figure is a new record for the same target and date that goes
+    through review again; published records are not edited in place by reporters.
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("已报送待审核")
         RETURNED = "returned", _("已退回")
         PUBLISHED = "published", _("已审核发布")
+
+        @classmethod
+        def counted_as_reported(cls):
+            """A unit has reported once it submitted; review is the leaders' part."""
+            return [cls.SUBMITTED, cls.PUBLISHED]
+
+    # The states a reporter may still edit, delete or submit.
+    EDITABLE_STATES = [State.DRAFT, State.RETURNED]
 
     target = models.ForeignKey(
         Target, verbose_name=_("目标任务"), on_delete=models.PROTECT, related_name="records"
@@ -475,7 +635,11 @@ class ProgressRecord(models.Model):
     note = models.TextField(_("情况说明"), blank=True)
     shortfall_reason = models.TextField(_("未达进度原因"), blank=True)
     state = models.CharField(
-        _("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED
+        _("状态"),
+        max_length=10,
+        choices=State.choices,
+        default=State.DRAFT,
+        help_text=_("只能通过提交、审核通过、退回操作改变，每次改变都记入审核记录。"),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -489,11 +653,16 @@ class ProgressRecord(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ProgressRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("进度记录")
         verbose_name_plural = _("进度记录")
         ordering = ["target", "as_of"]
+        permissions = [
+            ("review_progressrecord", _("可审核发布或退回进度记录")),
+            ("import_progressrecord", _("可导入进度记录")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
@@ -556,8 +725,144 @@ class ProgressRecord(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
 
-class PreviousYearResult(models.Model):
+    def submit(self, *, by):
+        """Send a draft or returned record to review."""
+        self._transition(by, ReviewEvent.Action.SUBMIT)
+
+    def approve(self, *, by):
+        """Publish a submitted record: from now on the public pages count it."""
+        self._transition(by, ReviewEvent.Action.APPROVE)
+
+    def return_for_changes(self, *, by, reason):
+        """Send a submitted record back to its unit with a reason the reporter will read."""
+        self._transition(by, ReviewEvent.Action.RETURN, reason=reason)
+
+    def _transition(self, user, action, reason=""):
+        from tracking import access  # imported late: access imports these models
+
+        source_states, new_state = ReviewEvent.TRANSITIONS[action]
+        if self.state not in source_states:
+            raise ValidationError(
+                _("状态为“%(state)s”的记录不能执行“%(action)s”。")
+                % {"state": self.get_state_display(), "action": action.label},
+                code="invalid_transition",
+            )
+        access.check_transition(user, action, self)
+        reason = reason.strip()
+        if action == ReviewEvent.Action.RETURN and not reason:
+            raise ValidationError(
+                {"reason": ValidationError(_("退回时必须填写退回理由。"), code="reason_required")}
+            )
+        if action != ReviewEvent.Action.RETURN:
+            self.full_clean()
+        with transaction.atomic():
+            old_state, self.state = self.state, new_state
+            try:
+                self.save()
+            except EditConflict:
+                self.state = old_state
+                raise
+            ReviewEvent.objects.create(
+                record=self,
+                action=action,
+                from_state=old_state,
+                to_state=new_state,
+                actor=user,
+                reason=reason,
+            )
+
+
+class ReviewEvent(models.Model):
+    """One step of a record through review: who did what, when, and why (for a return)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交审核")
+        APPROVE = "approve", _("审核通过并发布")
+        RETURN = "return", _("退回修改")
+
+    State = ProgressRecord.State
+    # action: (states it may start from, state it leads to)
+    TRANSITIONS = {
+        Action.SUBMIT: ({State.DRAFT, State.RETURNED}, State.SUBMITTED),
+        Action.APPROVE: ({State.SUBMITTED}, State.PUBLISHED),
+        Action.RETURN: ({State.SUBMITTED}, State.RETURNED),
+    }
+
+    record = models.ForeignKey(
+        ProgressRecord,
+        verbose_name=_("进度记录"),
+        on_delete=models.CASCADE,
+        related_name="review_events",
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=10, choices=State.choices)
+    to_state = models.CharField(_("新状态"), max_length=10, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="review_events",
+    )
+    at = models.DateTimeField(_("操作时间"), default=timezone.now)
+    reason = models.TextField(_("理由"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["record", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(reason=""), name="return_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class EvidenceFile(models.Model):
+    """A photo, PDF or office document backing a progress record; checked by its content."""
+
+    record = models.ForeignKey(
+        ProgressRecord,
+        verbose_name=_("进度记录"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(
+        _("文件"), upload_to=evidence_path, max_length=200, validators=[validate_evidence_file]
+    )
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size_bytes = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["record", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("office:evidence", args=[self.pk])
+
+
+class PreviousYearResult(VersionedModel):
     """A result of the year the report looks back on (section 一), as data in its own right."""
 
     class Qualifier(models.TextChoices):
@@ -581,10 +886,13 @@ class PreviousYearResult(models.Model):
     )
     source_text = models.TextField(_("报告原文"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("上年工作成果")
         verbose_name_plural = _("上年工作成果")
         ordering = ["plan", "position"]
+        permissions = [("import_previousyearresult", _("可导入上年工作成果"))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
             models.UniqueConstraint(fields=["plan", "name"], name="result_unique_name"),

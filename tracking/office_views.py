@@ -1,0 +1,162 @@
+"""The officials' pages under /office/: my targets, progress entry, review, evidence downloads.
+
+Every view fetches through an access helper that filters by tracking/access.py, so a guessed URL
+for another unit's target or record is a 404 (or 403 when the row is visible but not theirs to
+change) and never a page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracking import access
+from tracking.forms import ProgressEntryForm, ReviewForm
+from tracking.models import EditConflict, EvidenceFile, ProgressRecord, Target
+from tracking.reporting import current_period
+
+
+def _get_target_to_report_on(user, pk):
+    return get_object_or_404(
+        Target.objects.reportable_by(user).select_related("plan", "area"), pk=pk
+    )
+
+
+def _get_record_to_edit(user, pk):
+    record = get_object_or_404(
+        ProgressRecord.objects.visible_to(user).select_related("target__plan"), pk=pk
+    )
+    if not (record.is_editable and access.can_change_record(user, record)):
+        raise PermissionDenied(_("这条记录已报送或已发布，不能再修改；如需更正，请新增一条记录。"))
+    return record
+
+
+def _get_record_to_review(user, pk):
+    return get_object_or_404(
+        ProgressRecord.objects.reviewable_by(user)
+        .select_related("target__plan", "target__responsible_unit", "entered_by", "milestone")
+        .prefetch_related("evidence", "review_events__actor"),
+        pk=pk,
+    )
+
+
+@login_required
+def my_targets(request):
+    period = current_period()
+    open_records = ProgressRecord.objects.exclude(
+        state=ProgressRecord.State.PUBLISHED
+    ).with_return_reason()
+    targets = (
+        Target.objects.reportable_by(request.user)
+        .with_progress()
+        .with_report_status(period)
+        .prefetch_related(Prefetch("records", queryset=open_records, to_attr="open_records"))
+        .order_by("plan", "area__position", "position")
+    )
+    # Late and due first, then the report's order.
+    targets = sorted(targets, key=lambda target: target.reported)
+    can_review = request.user.has_perm("tracking.review_progressrecord")
+    waiting = (
+        ProgressRecord.objects.reviewable_by(request.user).awaiting_review().count()
+        if can_review
+        else 0
+    )
+    return render(
+        request,
+        "tracking/office/my_targets.html",
+        {
+            "period": period,
+            "is_late": period.is_late(timezone.localdate()),
+            "targets": targets,
+            "can_review": can_review,
+            "waiting_for_review": waiting,
+        },
+    )
+
+
+@login_required
+def report_progress(request, pk):
+    target = _get_target_to_report_on(request.user, pk)
+    return _entry_form(request, target, ProgressRecord())
+
+
+@login_required
+def edit_record(request, pk):
+    record = _get_record_to_edit(request.user, pk)
+    return _entry_form(request, record.target, record)
+
+
+def _entry_form(request, target, record):
+    form = ProgressEntryForm(
+        request.POST or None, request.FILES or None, instance=record, target=target
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == ProgressEntryForm.SUBMIT
+        try:
+            form.save_entry(user=request.user, submit=submit)
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if submit:
+                messages.success(request, _("已提交审核：%(target)s") % {"target": target})
+            else:
+                messages.success(request, _("已保存草稿：%(target)s") % {"target": target})
+            return redirect("office:my_targets")
+    return render(
+        request,
+        "tracking/office/progress_form.html",
+        {"form": form, "target": target, "record": record, "period": current_period()},
+    )
+
+
+@login_required
+def review_list(request):
+    if not request.user.has_perm("tracking.review_progressrecord"):
+        raise PermissionDenied
+    records = (
+        ProgressRecord.objects.reviewable_by(request.user)
+        .awaiting_review()
+        .select_related("target__responsible_unit", "entered_by", "milestone")
+        .order_by("updated_at")
+    )
+    return render(request, "tracking/office/review_list.html", {"records": records})
+
+
+@login_required
+def review_record(request, pk):
+    record = _get_record_to_review(request.user, pk)
+    form = ReviewForm(request.POST or None, initial={"version": record.version})
+    if request.method == "POST" and form.is_valid():
+        record.version = form.cleaned_data["version"]
+        try:
+            if form.cleaned_data["decision"] == ReviewForm.APPROVE:
+                record.approve(by=request.user)
+                messages.success(request, _("已审核通过并发布：%(record)s") % {"record": record})
+            else:
+                record.return_for_changes(by=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("已退回：%(record)s") % {"record": record})
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("office:review_list")
+    return render(request, "tracking/office/review_record.html", {"record": record, "form": form})
+
+
+@login_required
+def evidence(request, pk):
+    """Evidence is internal: served only to those who may see its record, as a download."""
+    evidence_file = get_object_or_404(
+        EvidenceFile.objects.filter(record__in=ProgressRecord.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return FileResponse(
+        evidence_file.file.open("rb"), as_attachment=True, filename=evidence_file.original_name
+    )

@@ -1,0 +1,28 @@
+"""The admin home's panel: the current reporting period, unit by unit, and the review queue."""
+
+from django import template
+from django.utils import timezone
+
+from tracking.models import ProgressRecord, Target, Unit
+from tracking.reporting import current_period
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/tracking/reporting_panel.html", takes_context=True)
+def reporting_panel(context):
+    user = context["request"].user
+    period = current_period()
+    units = [
+        unit
+        for unit in Unit.objects.with_report_counts(period).order_by("jurisdiction", "name")
+        if unit.targets_due
+    ]
+    return {
+        "period": period,
+        "is_late": period.is_late(timezone.localdate()),
+        "units": units,
+        "unassigned": Target.objects.active_in(period).filter(responsible_unit=None).count(),
+        "waiting_for_review": ProgressRecord.objects.visible_to(user).awaiting_review().count(),
+        "can_review": user.has_perm("tracking.review_progressrecord"),
+    }
