@@ -52,26 +52,35 @@ def load(data):
     """Create or update everything in ``data``; the caller holds the transaction."""
     jurisdiction = _jurisdiction(data["jurisdiction"])
     plan_data = data["plan"]
-    plan, _ = Plan.objects.update_or_create(
-        jurisdiction=jurisdiction,
-        year=plan_data["year"],
-        defaults={
-            "title": plan_data["title"],
-            "report_date": plan_data["report_date"],
-            "source": plan_data["source"],
-        },
+    plan = _upsert(
+        Plan,
+        {"jurisdiction": jurisdiction, "year": plan_data["year"]},
+        {key: plan_data[key] for key in ("title", "report_date", "source")},
     )
-    areas = {}
-    for row in data["areas"]:
-        areas[row["position"]], _ = TaskArea.objects.update_or_create(
-            plan=plan,
-            position=row["position"],
-            defaults={"numeral": row["numeral"], "title": row["title"]},
+    areas = {
+        row["position"]: _upsert(
+            TaskArea,
+            {"plan": plan, "position": row["position"]},
+            {"numeral": row["numeral"], "title": row["title"]},
         )
+        for row in data["areas"]
+    }
     for position, row in enumerate(data["targets"], start=1):
         _target(plan, areas[row["area"]], position, row)
     for position, row in enumerate(data["results"], start=1):
-        _result(plan, position, row)
+        _upsert(
+            PreviousYearResult,
+            {"plan": plan, "position": position},
+            {
+                "section": row["section"],
+                "name": row["name"],
+                "measure_unit": row.get("measure_unit", ""),
+                "qualifier": row.get("qualifier", ""),
+                "source_text": row["source_text"],
+                "growth_pct": None,
+                **_decimals(row),
+            },
+        )
     return plan, {
         "areas": len(areas),
         "targets": len(data["targets"]),
@@ -79,17 +88,32 @@ def load(data):
     }
 
 
+def _upsert(model, lookup, fields):
+    """Create the row, or update it only where the file differs, so that loading the same file
+    again writes nothing: no version bump, no history entry."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    changed = [name for name, value in fields.items() if getattr(instance, name, None) != value]
+    if instance._state.adding or changed:
+        for name in changed:
+            setattr(instance, name, fields[name])
+        instance.full_clean()
+        instance.save()
+    return instance
+
+
 def _jurisdiction(row):
     parent = None
     if row.get("parent_slug"):
-        parent, _ = Jurisdiction.objects.update_or_create(
-            slug=row["parent_slug"],
-            defaults={"name": row["parent_name"], "level": Jurisdiction.Level.COUNTY},
+        parent = _upsert(
+            Jurisdiction,
+            {"slug": row["parent_slug"]},
+            {"name": row["parent_name"], "level": Jurisdiction.Level.COUNTY},
         )
-    jurisdiction, _ = Jurisdiction.objects.update_or_create(
-        slug=row["slug"], defaults={"name": row["name"], "level": row["level"], "parent": parent}
+    return _upsert(
+        Jurisdiction,
+        {"slug": row["slug"]},
+        {"name": row["name"], "level": row["level"], "parent": parent},
     )
-    return jurisdiction
 
 
 def _decimals(row):
@@ -105,6 +129,7 @@ def _target(plan, area, position, row):
         "direction": row.get("direction", Target.Direction.INCREASE),
         "measure_unit": row.get("measure_unit", ""),
         "baseline_value": None,
+        "baseline_year": plan.review_year if "baseline_value" in row else None,
         "target_value": None,
         "target_growth_pct": None,
         "quota_period": row.get("quota_period", ""),
@@ -112,34 +137,12 @@ def _target(plan, area, position, row):
         "report_conflict": row.get("report_conflict", ""),
         **_decimals(row),
     }
-    target = Target.objects.filter(plan=plan, code=row["code"]).first() or Target(
-        plan=plan, code=row["code"]
-    )
-    for name, value in fields.items():
-        setattr(target, name, value)
-    target.baseline_year = None  # filled from the plan when the report gives a baseline
-    target.full_clean()
-    target.save()
+    target = _upsert(Target, {"plan": plan, "code": row["code"]}, fields)
     if target.kind == Target.Kind.MILESTONE:
         stages = row.get("milestones") or [{"name": name} for name in DEFAULT_STAGES]
         for number, stage in enumerate(stages, start=1):
-            Milestone.objects.update_or_create(
-                target=target,
-                position=number,
-                defaults={"name": stage["name"], "source_text": stage.get("source_text", "")},
+            _upsert(
+                Milestone,
+                {"target": target, "position": number},
+                {"name": stage["name"], "source_text": stage.get("source_text", "")},
             )
-
-
-def _result(plan, position, row):
-    result = PreviousYearResult.objects.filter(plan=plan, position=position).first()
-    result = result or PreviousYearResult(plan=plan, position=position)
-    result.section = row["section"]
-    result.name = row["name"]
-    result.measure_unit = row.get("measure_unit", "")
-    result.qualifier = row.get("qualifier", "")
-    result.source_text = row["source_text"]
-    result.growth_pct = None
-    for name, value in _decimals(row).items():
-        setattr(result, name, value)
-    result.full_clean()
-    result.save()
