@@ -18,7 +18,7 @@ from tracking.models import Target
         (5, D(5)),
         (0.1, D("0.1")),
         (1.4, D("1.4")),
-        (D("2.50"), D("2.50")),
+        (D("2.50"), D("2.5")),
         ("1234", D(1234)),
         (" 1234.5 ", D("1234.5")),
         ("1,234,567.89", D("1234567.89")),
@@ -88,7 +88,13 @@ def test_quantities_in_an_unconvertible_unit_are_refused(raw, unit, stated, mess
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("10.6%", D("10.6")), ("10.6", D("10.6")), ("１０.６％", D("10.6")), (7, D(7)), ("-2%", D(-2))],
+    [
+        ("10.6%", D("10.6")),
+        ("10.6", D("10.6")),
+        ("１０.６％", D("10.6")),
+        (7, D(7)),
+        ("-2%", D(-2)),
+    ],
 )
 def test_percentages_are_read_with_or_without_the_sign(raw, expected):
     assert cells.parse_percent(raw) == expected

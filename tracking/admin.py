@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
     Jurisdiction,
     Milestone,
@@ -12,11 +13,16 @@ from tracking.models import (
     TaskArea,
     Unit,
 )
+from tracking.resources import (
+    PreviousYearResultResource,
+    ProgressRecordResource,
+    TargetResource,
+)
 from tracking.status import Status
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ["name", "level", "parent", "slug"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -24,7 +30,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ["name", "jurisdiction"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
@@ -36,7 +42,7 @@ class TaskAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ["title", "jurisdiction", "year", "report_date"]
     list_filter = ["jurisdiction", "year"]
     search_fields = ["title"]
@@ -44,7 +50,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskArea)
-class TaskAreaAdmin(admin.ModelAdmin):
+class TaskAreaAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "position"]
     list_filter = ["plan"]
 
@@ -86,7 +92,8 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [TargetResource]
     list_display = ["code", "name", "area", "kind", "measure_unit", "goal", "status_today"]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "kind", "measure_unit", StatusFilter]
@@ -150,7 +157,8 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressRecord)
-class ProgressRecordAdmin(admin.ModelAdmin):
+class ProgressRecordAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ProgressRecordResource]
     list_display = ["target", "as_of", "value", "growth_pct", "milestone", "state", "entered_by"]
     list_filter = ["state", "target__plan", "target__area"]
     list_select_related = ["target", "milestone", "entered_by"]
@@ -166,7 +174,8 @@ class ProgressRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(PreviousYearResult)
-class PreviousYearResultAdmin(admin.ModelAdmin):
+class PreviousYearResultAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    resource_classes = [PreviousYearResultResource]
     list_display = ["name", "value", "qualifier", "measure_unit", "growth_pct", "section", "plan"]
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]

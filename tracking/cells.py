@@ -65,10 +65,10 @@ def parse_number(value):
     if isinstance(value, bool):
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
     if isinstance(value, int | Decimal):
-        return Decimal(value)
+        return units.tidy(Decimal(value))
     if isinstance(value, float):
         # repr() gives the shortest decimal that reads back as this float: 0.1, not 0.1000000…
-        return Decimal(repr(value))
+        return units.tidy(Decimal(repr(value)))
     text = fold(value).replace(" ", "")
     if not text:
         return None
@@ -82,7 +82,7 @@ def parse_number(value):
     if not _NUMBER.match(text):
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
     try:
-        return Decimal(text)
+        return units.tidy(Decimal(text))
     except InvalidOperation:
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value}) from None
 

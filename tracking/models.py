@@ -46,6 +46,9 @@ class Jurisdiction(models.Model):
     class Meta:
         verbose_name = _("行政区")
         verbose_name_plural = _("行政区")
+        permissions = [
+            ("export_jurisdiction", _("可导出行政区")),
+        ]
         ordering = ["name"]
 
     def __str__(self):
@@ -63,6 +66,9 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("责任单位")
         verbose_name_plural = _("责任单位")
+        permissions = [
+            ("export_unit", _("可导出责任单位")),
+        ]
         ordering = ["jurisdiction", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="unit_unique_name"),
@@ -94,6 +100,9 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("年度计划")
         verbose_name_plural = _("年度计划")
+        permissions = [
+            ("export_plan", _("可导出年度计划")),
+        ]
         ordering = ["-year", "jurisdiction__name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="plan_one_per_year"),
@@ -135,6 +144,9 @@ class TaskArea(models.Model):
     class Meta:
         verbose_name = _("任务领域")
         verbose_name_plural = _("任务领域")
+        permissions = [
+            ("export_taskarea", _("可导出任务领域")),
+        ]
         ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="area_unique_position"),
@@ -257,6 +269,10 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
+        permissions = [
+            ("import_target", _("可从表格导入目标任务")),
+            ("export_target", _("可导出目标任务")),
+        ]
         ordering = ["plan", "area__position", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code"),
@@ -493,6 +509,10 @@ class ProgressRecord(models.Model):
     class Meta:
         verbose_name = _("进度记录")
         verbose_name_plural = _("进度记录")
+        permissions = [
+            ("import_progressrecord", _("可从表格导入进度记录")),
+            ("export_progressrecord", _("可导出进度记录")),
+        ]
         ordering = ["target", "as_of"]
         constraints = [
             models.CheckConstraint(
@@ -584,6 +604,10 @@ class PreviousYearResult(models.Model):
     class Meta:
         verbose_name = _("上年工作成果")
         verbose_name_plural = _("上年工作成果")
+        permissions = [
+            ("import_previousyearresult", _("可从表格导入上年工作成果")),
+            ("export_previousyearresult", _("可导出上年工作成果")),
+        ]
         ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
@@ -596,3 +620,55 @@ class PreviousYearResult(models.Model):
     @property
     def year(self):
         return self.plan.review_year
+
+
+class ImportRun(models.Model):
+    """The audit record of one confirmed spreadsheet import: who, which file, how many rows."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("导入内容"), on_delete=models.PROTECT
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("年度计划"), on_delete=models.PROTECT, related_name="import_runs"
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    new_rows = models.PositiveIntegerField(_("新增行数"), default=0)
+    updated_rows = models.PositiveIntegerField(_("更新行数"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("未变行数"), default=0)
+    skipped_rows = models.PositiveIntegerField(
+        _("跳过行数"), default=0, help_text=_("合计行等不导入的行。")
+    )
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.file_name} @ {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file kept between the preview and the confirmation of its import.
+
+    Kept in the database so that whichever gunicorn worker or host serves the confirmation
+    finds it; removed when confirmed, and after a day if never confirmed.
+    """
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    data = models.BinaryField(_("文件内容"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待确认的导入文件")
+        verbose_name_plural = _("待确认的导入文件")
+
+    def __str__(self):
+        return self.name

@@ -71,10 +71,10 @@ def convert(value, from_unit, to_unit):
             _("单位“%(source)s”与目标的计量单位“%(target)s”不是同一类，无法换算。")
             % {"source": source, "target": target}
         )
-    return _tidy(value * source_scale / target_scale)
+    return tidy(value * source_scale / target_scale)
 
 
-def _tidy(value):
+def tidy(value):
     """Drop trailing zeros a scale factor adds (1.40000 → 1.4) without changing the value."""
     normalized = value.normalize()
     return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
