@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import BaseStorage
 
@@ -71,7 +72,7 @@ class ChineseHeadersResource(resources.ModelResource):
     """Export of a plain admin list with the fields' Chinese names as column headers."""
 
     def get_export_headers(self, selected_fields=None):
-        names = {f.name: str(f.verbose_name) for f in self._meta.model._meta.fields}
+        names = {f.attname: str(f.verbose_name) for f in self._meta.model._meta.fields}
         return [
             names.get(field.attribute, field.column_name)
             for field in self.get_export_fields(selected_fields)
@@ -83,15 +84,25 @@ def export_resource_for(model):
 
 
 class SpreadsheetExportMixin(ExportMixin):
-    """XLSX and CSV export of an admin list, with formula-like cells escaped."""
+    """XLSX and CSV export of an admin list (what the filters show), formula-like cells escaped."""
 
     formats = [spreadsheets.SafeXLSX, spreadsheets.SafeCSV]
+    # Our resources have fixed columns: the form only asks for the format.
+    export_form_class = ExportForm
 
     def get_export_resource_classes(self, request):
         return self.resource_classes or [export_resource_for(self.model)]
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        # Numbers and dates stay numbers and dates in XLSX (the library checks the exact class).
+        native = isinstance(file_format, spreadsheets.SafeXLSX)
+        data = self.get_data_for_export(request, queryset, force_native_type=native, **kwargs)
+        return file_format.export_data(data)
 
-class SpreadsheetImportExportMixin(ImportExportMixin):
+
+class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):
     """Import (preview, confirm) and export of targets, progress and previous-year results.
 
     The ModelAdmin sets ``resource_classes = [TheResource]`` from tracking/resources.py.

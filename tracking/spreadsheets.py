@@ -15,6 +15,7 @@ title, dropping blank and totals rows is ``locate_table``'s job.
 
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ _MAX_ARCHIVE_MEMBERS = 500
 # Rows above the header the importer looks through for it (titles, dates, "单位：万元").
 HEADER_SEARCH_ROWS = 20
 TOTALS_WORDS = ("合计", "总计", "小计")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 class SpreadsheetError(ValueError):
@@ -237,8 +239,15 @@ def _is_totals(values):
 
 
 def escape_formula(value):
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading "'"."""
-    if isinstance(value, str) and value.startswith(cells.FORMULA_STARTS):
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading "'".
+
+    A plain number such as "-2.5" is left alone: it cannot be a formula, and it must re-import.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(cells.FORMULA_STARTS)
+        and not _PLAIN_NUMBER.match(value)
+    ):
         return "'" + value
     return value
 
