@@ -115,6 +115,8 @@ class SpreadsheetResource(resources.ModelResource):
     """
 
     import_columns = {}
+    # Fields the file sets beyond compared_fields (the keys a row is matched by).
+    checked_fields = ()
     required_columns = ()
     compared_fields = ()
     # Model field → attribute of import_columns, to put model validation errors in a column.
@@ -162,6 +164,11 @@ class SpreadsheetResource(resources.ModelResource):
         result.diff_headers = [header for _index, header, _unit in layout.values()]
         result.skipped_rows = table.skipped
         self.preload()
+        # clean_fields() checks only what the file sets; foreign keys are resolved already.
+        read = {f.removesuffix("_id") for f in self.compared_fields} | set(self.checked_fields)
+        self._not_read = [
+            f.name for f in self._meta.model._meta.fields if f.is_relation or f.name not in read
+        ]
         creates, updates = [], []
         for number, values in table.rows:
             row = Row(number, values, layout)
@@ -209,8 +216,7 @@ class SpreadsheetResource(resources.ModelResource):
 
     def _validate(self, instance, row):
         """The model's own rules: field checks (foreign keys are resolved already) and clean()."""
-        foreign_keys = [f.name for f in instance._meta.fields if f.is_relation]
-        for check in (lambda: instance.clean_fields(exclude=foreign_keys), instance.clean):
+        for check in (lambda: instance.clean_fields(exclude=self._not_read), instance.clean):
             try:
                 check()
             except ValidationError as error:
@@ -385,6 +391,7 @@ class ProgressRecordResource(SpreadsheetResource):
         "未达进度原因": "shortfall_reason",
     }
     required_columns = ("as_of",)
+    checked_fields = ("as_of",)
     compared_fields = ("value", "growth_pct", "milestone_id", "note", "shortfall_reason")
     field_columns = {"target": "code"}
 
@@ -532,6 +539,7 @@ class TargetResource(SpreadsheetResource):
         "报告内部矛盾": "report_conflict",
     }
     required_columns = ("code", "area", "name", "kind")
+    checked_fields = ("code",)
     compared_fields = (
         "area_id", "position", "name", "kind", "direction", "measure_unit", "baseline_year",
         "baseline_value", "target_value", "target_growth_pct", "quota_period", "starts_on",
@@ -651,6 +659,7 @@ class PreviousYearResultResource(SpreadsheetResource):
         "报告原文": "source_text",
     }
     required_columns = ("section", "position", "name", "value")
+    checked_fields = ("name",)
     compared_fields = (
         "section", "position", "value", "qualifier", "measure_unit", "growth_pct", "source_text",
     )  # fmt: skip

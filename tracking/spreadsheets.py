@@ -84,10 +84,10 @@ def _read_xlsx(data):
         scanned = sheet.iter_rows(max_row=_scan_limit() + 1, max_col=settings.IMPORT_MAX_COLUMNS)
         for number, row in enumerate(scanned, start=1):
             _count_row(rows, number)
-            width = len(row)
-            while width and row[width - 1].value is None:
-                width -= 1
-            rows.append((number, [_xlsx_value(cell) for cell in row[:width]]))
+            values = [_xlsx_value(cell) if cell.value is not None else None for cell in row]
+            while values and values[-1] is None:
+                values.pop()
+            rows.append((number, values))
         return rows
     except SpreadsheetError:
         raise
@@ -133,10 +133,11 @@ def _check_archive(data):
 
 def _xlsx_value(cell):
     value = cell.value
-    if cell.data_type == "f":
+    data_type = cell.data_type
+    if data_type == "f":
         return Formula(value)
     # A number shown as a percentage is stored as a fraction: 10.6% is 0.106.
-    if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+    if data_type == "n" and "%" in (cell.number_format or ""):
         return f"{(Decimal(repr(value)) * 100).normalize():f}%"
     return value
 
