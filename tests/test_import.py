@@ -483,3 +483,13 @@ def test_history_is_written_for_bulk_imports_once_simple_history_is_installed(
     data = xlsx([HEADER, ["A2", None, None, "2022-03-31", 2, None, ""]])
     run(ProgressRecordResource, plan, superuser, data)
     assert ProgressRecord.history.filter(history_user=superuser).count() == 1
+
+
+@pytest.mark.parametrize("model", ["target", "progressrecord", "previousyearresult"])
+def test_import_page_list_and_template_open_for_an_administrator(admin_client, plan, model):
+    page = admin_client.get(reverse(f"admin:tracking_{model}_import"))
+    assert page.status_code == 200
+    assert "下载导入模板" in page.content.decode()
+    assert admin_client.get(reverse(f"admin:tracking_{model}_changelist")).status_code == 200
+    template = admin_client.get(reverse(f"admin:tracking_{model}_import_template"))
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
