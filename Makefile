@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint
+.PHONY: run test install lint bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Rows per second importing 10,000 progress rows (see README, "Spreadsheets").
+bench-import: install
+	$(BIN)/python bench/import_bench.py

@@ -196,6 +196,23 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Spreadsheet import (tracking/spreadsheets.py). Django's upload settings do not cap a file's
+# size, so the import checks it itself; a reverse proxy should refuse larger bodies too.
+IMPORT_MAX_FILE_BYTES = envint("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000, minimum=1)
+# An XLSX is a zip archive: the total size of its members once unpacked (zip bomb guard).
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1)
+# Columns read per row; our sheets have about a dozen, a crafted file could claim 16,384.
+IMPORT_MAX_COLUMNS = 60
+# Only users with tracking.import_<model> / tracking.export_<model> may import or export
+# (django-import-export lets every staff user do both otherwise).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The upload waits in the database between preview and confirm: every gunicorn worker and
+# every host sees it, with no shared cache or shared disk to set up (tracking/import_admin.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracking.import_admin.DatabaseTmpStorage"
+
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

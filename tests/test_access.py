@@ -85,7 +85,8 @@ MATRIX = {
         "submit_draft": (Y, N),
         "review": (N, N),
         "change_target": (N, N),
-        "import_records": (Y, N),
+        # Only statistics staff and administrators import spreadsheets (issue 5).
+        "import_records": (N, N),
         "import_targets": (N, N),
         "import_results": (N, N),
     },

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracking import access
 from tracking.forms import ReturnReasonForm, VersionCheckedForm
+from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
     EditConflict,
     EvidenceFile,
@@ -27,6 +28,11 @@ from tracking.models import (
     Target,
     TaskArea,
     Unit,
+)
+from tracking.resources import (
+    PreviousYearResultResource,
+    ProgressRecordResource,
+    TargetResource,
 )
 from tracking.status import Status
 
@@ -66,7 +72,7 @@ class VersionedAdmin(HistoryAdmin):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(HistoryAdmin):
+class JurisdictionAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ["name", "level", "parent", "slug"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -74,7 +80,7 @@ class JurisdictionAdmin(HistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(HistoryAdmin):
+class UnitAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ["name", "jurisdiction", "member_count"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
@@ -94,7 +100,7 @@ class TaskAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(HistoryAdmin):
+class PlanAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ["title", "jurisdiction", "year", "report_date"]
     list_filter = ["jurisdiction", "year"]
     search_fields = ["title"]
@@ -102,18 +108,22 @@ class PlanAdmin(HistoryAdmin):
 
 
 @admin.register(TaskArea)
-class TaskAreaAdmin(HistoryAdmin):
+class TaskAreaAdmin(SpreadsheetExportMixin, HistoryAdmin):
     list_display = ["__str__", "plan", "position"]
     list_filter = ["plan"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ["target", "position", "name", "due_on"]
     list_filter = ["target__plan", "target__area"]
     list_select_related = ["target"]
     search_fields = ["name", "target__code", "target__name"]
     autocomplete_fields = ["target"]
+
+    def get_queryset(self, request):
+        visible = Target.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(target__in=visible)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -170,7 +180,8 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(VersionedAdmin):
+class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
+    resource_classes = [TargetResource]
     list_display = [
         "code",
         "name",
@@ -295,7 +306,8 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressRecord)
-class ProgressRecordAdmin(VersionedAdmin):
+class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
+    resource_classes = [ProgressRecordResource]
     list_display = [
         "target",
         "as_of",
@@ -434,7 +446,8 @@ class ProgressRecordAdmin(VersionedAdmin):
 
 
 @admin.register(PreviousYearResult)
-class PreviousYearResultAdmin(VersionedAdmin):
+class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
+    resource_classes = [PreviousYearResultResource]
     list_display = ["name", "value", "qualifier", "measure_unit", "growth_pct", "section", "plan"]
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]

@@ -97,6 +97,9 @@ class Jurisdiction(models.Model):
     class Meta:
         verbose_name = _("行政区")
         verbose_name_plural = _("行政区")
+        permissions = [
+            ("export_jurisdiction", _("可导出行政区")),
+        ]
         ordering = ["name"]
 
     def __str__(self):
@@ -135,6 +138,9 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("责任单位")
         verbose_name_plural = _("责任单位")
+        permissions = [
+            ("export_unit", _("可导出责任单位")),
+        ]
         ordering = ["jurisdiction", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="unit_unique_name"),
@@ -172,6 +178,9 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("年度计划")
         verbose_name_plural = _("年度计划")
+        permissions = [
+            ("export_plan", _("可导出年度计划")),
+        ]
         ordering = ["-year", "jurisdiction__name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="plan_one_per_year"),
@@ -215,6 +224,9 @@ class TaskArea(models.Model):
     class Meta:
         verbose_name = _("任务领域")
         verbose_name_plural = _("任务领域")
+        permissions = [
+            ("export_taskarea", _("可导出任务领域")),
+        ]
         ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="area_unique_position"),
@@ -376,8 +388,11 @@ class Target(VersionedModel):
     class Meta:
         verbose_name = _("目标任务")
         verbose_name_plural = _("目标任务")
+        permissions = [
+            ("import_target", _("可从表格导入目标任务")),
+            ("export_target", _("可导出目标任务")),
+        ]
         ordering = ["plan", "area__position", "position"]
-        permissions = [("import_target", _("可导入目标任务"))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code"),
             models.CheckConstraint(
@@ -658,11 +673,12 @@ class ProgressRecord(VersionedModel):
     class Meta:
         verbose_name = _("进度记录")
         verbose_name_plural = _("进度记录")
-        ordering = ["target", "as_of"]
         permissions = [
             ("review_progressrecord", _("可审核发布或退回进度记录")),
-            ("import_progressrecord", _("可导入进度记录")),
+            ("import_progressrecord", _("可从表格导入进度记录")),
+            ("export_progressrecord", _("可导出进度记录")),
         ]
+        ordering = ["target", "as_of"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
@@ -891,8 +907,11 @@ class PreviousYearResult(VersionedModel):
     class Meta:
         verbose_name = _("上年工作成果")
         verbose_name_plural = _("上年工作成果")
+        permissions = [
+            ("import_previousyearresult", _("可从表格导入上年工作成果")),
+            ("export_previousyearresult", _("可导出上年工作成果")),
+        ]
         ordering = ["plan", "position"]
-        permissions = [("import_previousyearresult", _("可导入上年工作成果"))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
             models.UniqueConstraint(fields=["plan", "name"], name="result_unique_name"),
@@ -905,3 +924,55 @@ class PreviousYearResult(VersionedModel):
     @property
     def year(self):
         return self.plan.review_year
+
+
+class ImportRun(models.Model):
+    """The audit record of one confirmed spreadsheet import: who, which file, how many rows."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("导入内容"), on_delete=models.PROTECT
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("年度计划"), on_delete=models.PROTECT, related_name="import_runs"
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    new_rows = models.PositiveIntegerField(_("新增行数"), default=0)
+    updated_rows = models.PositiveIntegerField(_("更新行数"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("未变行数"), default=0)
+    skipped_rows = models.PositiveIntegerField(
+        _("跳过行数"), default=0, help_text=_("合计行等不导入的行。")
+    )
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.file_name} @ {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file kept between the preview and the confirmation of its import.
+
+    Kept in the database so that whichever gunicorn worker or host serves the confirmation
+    finds it; removed when confirmed, and after a day if never confirmed.
+    """
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    data = models.BinaryField(_("文件内容"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待确认的导入文件")
+        verbose_name_plural = _("待确认的导入文件")
+
+    def __str__(self):
+        return self.name

@@ -16,21 +16,34 @@ VIEW_ALL = [
     "view_evidencefile",
     "view_previousyearresult",
 ]
+# Every role may download what it can see: the admin lists are already scoped per user.
+EXPORT_ALL = [
+    "export_jurisdiction",
+    "export_unit",
+    "export_plan",
+    "export_taskarea",
+    "export_target",
+    "export_progressrecord",
+    "export_previousyearresult",
+]
 REPORTING = [
     "add_progressrecord",
     "change_progressrecord",
     "delete_progressrecord",
     "add_evidencefile",
     "delete_evidencefile",
-    "import_progressrecord",
 ]
 ROLE_PERMISSIONS = {
     "审核领导": VIEW_ALL
+    + EXPORT_ALL
     + ["change_progressrecord", "review_progressrecord", "change_target", "delete_evidencefile"],
-    "填报员": VIEW_ALL + REPORTING,
+    "填报员": VIEW_ALL + EXPORT_ALL + REPORTING,
+    # Only statistics staff (and administrators) import spreadsheets.
     "统计人员": VIEW_ALL
+    + EXPORT_ALL
     + REPORTING
     + [
+        "import_progressrecord",
         "add_target",
         "change_target",
         "add_milestone",
@@ -40,7 +53,7 @@ ROLE_PERMISSIONS = {
         "import_target",
         "import_previousyearresult",
     ],
-    "观察员": VIEW_ALL,
+    "观察员": VIEW_ALL + EXPORT_ALL,
 }
 ADMINISTRATOR = "系统管理员"
 ADMINISTRATOR_APPS = ["tracking", "auth"]
@@ -57,14 +70,10 @@ def create_role_groups(apps, schema_editor):
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="tracking", codename__in=codenames
-            )
+            Permission.objects.filter(content_type__app_label="tracking", codename__in=codenames)
         )
     group, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
-    )
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
 
 
 def remove_role_groups(apps, schema_editor):
@@ -77,7 +86,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("tracking", "0002_workflow_units_review_history_versions"),
+        ("tracking", "0003_import_export_permissions_and_audit"),
     ]
 
     operations = [migrations.RunPython(create_role_groups, remove_role_groups)]

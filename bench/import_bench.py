@@ -1,0 +1,147 @@
+"""Benchmark: importing 10,000 progress rows from XLSX and CSV, against a plain bulk_create.
+
+Run with `make bench-import` (or `.venv/bin/python bench/import_bench.py`); DATABASE_URL picks
+the database as for the site. It builds a throw-away test database, a plan of 40 synthetic
+targets (labelled 基准测试, not report data) and 10,000 rows, then prints rows per second for
+reading + preview (dry run) and for reading + confirmed import, and the ratio of the confirmed
+import's time to a plain ProgressRecord.objects.bulk_create() of the same rows.
+A script, not a timed test: the figures depend on the machine.
+"""
+
+import csv
+import datetime
+import io
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gangmen.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+ROWS = 10_000
+TARGETS = 40
+HEADER = ["目标编号", "截至日期", "累计实际值（万元）", "情况说明"]
+
+
+def build_plan():
+    from tracking.models import Jurisdiction, Plan, Target, TaskArea
+
+    town = Jurisdiction.objects.create(name="基准测试镇", slug="bench")
+    plan = Plan.objects.create(
+        jurisdiction=town, year=2022, title="基准测试计划（合成数据）",
+        report_date=datetime.date(2022, 3, 18), source="基准测试合成数据",
+    )  # fmt: skip
+    area = TaskArea.objects.create(plan=plan, position=0, title="基准测试")
+    for n in range(TARGETS):
+        Target.objects.create(
+            plan=plan, area=area, code=f"B{n:02d}", name=f"基准目标{n}", kind="amount",
+            measure_unit="亿元", target_value=Decimal(10), source_text="合成数据",
+        )  # fmt: skip
+    return plan
+
+
+def rows():
+    days = ROWS // TARGETS
+    start = datetime.date(2022, 1, 1)
+    for n in range(TARGETS):
+        for d in range(days):
+            yield [f"B{n:02d}", (start + datetime.timedelta(days=d)).isoformat(), f"{d + 1:,}", ""]
+
+
+def as_xlsx():
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["基准测试 进度表"])
+    sheet.append(HEADER)
+    for row in rows():
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    writer.writerows(rows())
+    return buffer.getvalue().encode("gb18030")
+
+
+def timed(action):
+    started = time.perf_counter()
+    outcome = action()
+    return time.perf_counter() - started, outcome
+
+
+def main():
+    from tracking.models import ProgressRecord
+    from tracking.resources import ProgressRecordResource
+    from tracking.spreadsheets import read_rows
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        plan = build_plan()
+        user = get_user_model().objects.create_user("bench")
+        files = {"XLSX": as_xlsx(), "CSV (GB18030)": as_csv()}
+        print(f"{ROWS} progress rows, {connection.vendor}")
+        confirm_seconds = {}
+        for label, data in files.items():
+            preview_seconds, result = timed(
+                lambda d=data: ProgressRecordResource(plan=plan, user=user).import_data(
+                    read_rows(d), dry_run=True
+                )
+            )
+            assert not result.messages(), result.messages()[:3]
+            seconds, result = timed(
+                lambda d=data: ProgressRecordResource(plan=plan, user=user).import_data(
+                    read_rows(d), file_name="bench", user=user
+                )
+            )
+            assert result.totals["new"] == ROWS and ProgressRecord.objects.count() == ROWS
+            confirm_seconds[label] = seconds
+            print(
+                f"{label:14} preview {ROWS / preview_seconds:8.0f} rows/s ({preview_seconds:.2f} s)"
+                f"   import {ROWS / seconds:8.0f} rows/s ({seconds:.2f} s)"
+            )
+            ProgressRecord.objects.all().delete()
+        records = [
+            ProgressRecord(target=t, as_of=r.as_of, value=r.value, state="submitted")
+            for t, r in _plain_rows(plan)
+        ]
+        plain, _ = timed(lambda: ProgressRecord.objects.bulk_create(records, batch_size=1000))
+        print(f"plain bulk_create         {ROWS / plain:8.0f} rows/s ({plain:.2f} s)")
+        for label, seconds in confirm_seconds.items():
+            print(f"{label:14} import takes {seconds / plain:.1f}× a plain bulk_create")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _plain_rows(plan):
+    from types import SimpleNamespace
+
+    targets = {t.code: t for t in plan.targets.all()}
+    for code, as_of, value, _note in rows():
+        yield (
+            targets[code],
+            SimpleNamespace(
+                as_of=datetime.date.fromisoformat(as_of),
+                value=Decimal(value.replace(",", "")) / 10000,
+            ),
+        )
+
+
+if __name__ == "__main__":
+    main()

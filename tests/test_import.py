@@ -1,0 +1,533 @@
+"""Importing progress, targets and previous-year results from the files offices really have."""
+
+import datetime
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.conftest import make_record, make_stages, make_target, make_user
+from tests.spreadsheet_files import csv_bytes, with_extra_member, xlsx
+from tracking import access
+from tracking.models import ImportRun, PendingImport, PreviousYearResult, ProgressRecord, Target
+from tracking.resources import (
+    PreviousYearResultResource,
+    ProgressRecordResource,
+    TargetResource,
+)
+from tracking.spreadsheets import Formula, SpreadsheetError, read_rows
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["目标编号", "任务领域", "目标名称", "截至日期", "累计实际值", "累计增速（%）", "情况说明"]
+
+
+@pytest.fixture
+def targets(plan):
+    return {
+        "invest": make_target(
+            plan, "A1", name="固定资产投资", measure_unit="亿元", target_value=D("1.4")
+        ),
+        "firms": make_target(plan, "A2", name="引进企业", measure_unit="家", target_value=D(5)),
+        "land": make_target(plan, "A3", name="撂荒地复耕", measure_unit="亩", target_value=D(1000)),
+        "gdp": make_target(plan, "M1", kind=Target.Kind.GROWTH, name="地区生产总值"),
+    }
+
+
+def run(resource_class, plan, user, data, dry_run=False):
+    resource = resource_class(plan=plan, user=user)
+    return resource.import_data(read_rows(data), dry_run=dry_run, file_name="进度.xlsx", user=user)
+
+
+def test_a_real_office_workbook_is_read_cell_by_cell(plan, targets, superuser):
+    data = xlsx(
+        [
+            ["港门镇2022年重点目标任务完成情况统计表"],
+            ["填报单位：经济发展办", None, None, "单位：见各列"],
+            [
+                "目标编号",
+                "任务领域",
+                "目标名称",
+                "截至日期",
+                "累计实际值（万元）",
+                "累计增速（%）",
+                "情况说明",
+            ],
+            [None, None, None, None, None, None, None],
+            ["A1", "主要目标", "固定资产投资", "2022年3月", "7,000", None, "一季度"],
+            ["Ａ２", None, None, 44651, "3家", None, "'=注意"],
+            ["A3", None, None, "2022/3/31", "0.08万亩", None, ""],
+            ["M1", None, None, "２０２２-０３", None, 0.065, ""],
+            ["合计", None, None, None, "=SUM(E5:E8)", None, None],
+        ],
+        percent_cells=[(8, 6)],
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == [], result.messages()
+    assert result.totals["new"] == 4
+    assert result.skipped_rows == [(9, "合计行，已跳过")]
+    march_31 = datetime.date(2022, 3, 31)
+    records = {r.target.code: r for r in ProgressRecord.objects.select_related("target")}
+    assert records["A1"].value == D("0.7"), "7,000万元 is 0.7亿元, not 7000亿元"
+    assert records["A2"].value == D(3), "the unit in the cell (家) wins over the header's"
+    assert records["A3"].value == D(800)
+    assert records["M1"].growth_pct == D("6.5"), "a 6.5% cell is stored as 0.065"
+    assert {r.as_of for r in records.values()} == {march_31}
+    assert records["A2"].note == "=注意"
+    assert {r.state for r in records.values()} == {ProgressRecord.State.SUBMITTED}
+    assert {r.entered_by for r in records.values()} == {superuser}
+    run_record = ImportRun.objects.get()
+    assert (run_record.imported_by, run_record.file_name, run_record.new_rows) == (
+        superuser,
+        "进度.xlsx",
+        4,
+    )
+    assert run_record.skipped_rows == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "expected"),
+    [
+        ("累计实际值（万元）", 14000, D("1.4")),
+        ("累计实际值（亿元）", 1.4, D("1.4")),
+        ("累计实际值（元）", "140,000,000", D("1.4")),
+        ("累计实际值", "14000万元", D("1.4")),
+        ("累计实际值", "1.4", D("1.4")),
+        ("累计实际值（万元）", "1.4亿元", D("1.4")),
+    ],
+)
+def test_money_is_never_read_in_the_wrong_unit(plan, targets, superuser, header, cell, expected):
+    data = xlsx([["目标编号", "截至日期", header], ["A1", "2022-03-31", cell]])
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == []
+    assert ProgressRecord.objects.get().value == expected
+
+
+def test_a_unit_that_cannot_be_converted_is_an_error_not_a_guess(plan, targets, superuser):
+    data = xlsx(
+        [
+            ["目标编号", "截至日期", "累计实际值", "计量单位"],
+            ["A3", "2022-03-31", "1.4亿元", ""],
+            ["A1", "2022-03-31", "14000", "亩"],
+            ["A2", "2022-03-31", "5", "万元"],
+        ]
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == [
+        "第2行，“累计实际值”列：单位“亿元”与目标的计量单位“亩”不是同一类，无法换算。",
+        "第3行，“累计实际值”列：单位“亩”与目标的计量单位“亿元”不是同一类，无法换算。",
+        "第4行，“累计实际值”列：单位“万元”无法换算为目标的计量单位“家”。",
+    ]
+    assert not ProgressRecord.objects.exists()
+
+
+def test_every_bad_row_is_named_and_nothing_is_written(plan, targets, superuser):
+    data = xlsx(
+        [
+            HEADER,
+            ["A1", None, None, "2022-03-31", "1", None, ""],
+            ["X9", None, None, "2022-03-31", "1", None, ""],
+            ["A2", None, "引进外资", "2022-03-31", "1", None, ""],
+            ["A2", None, None, "三月", "1", None, ""],
+            ["A2", None, None, "2022-04-30", "-1", None, ""],
+            ["M1", None, None, "2022-04-30", None, None, ""],
+            ["A3", None, None, "2022-04-30", "1,00", None, ""],
+            [None, None, "不存在的目标", "2022-04-30", "1", None, ""],
+            ["A1", None, None, "2022-03-31", "2", None, ""],
+            ["A1", None, None, None, "2", None, ""],
+        ]
+    )
+    sheet = read_rows(data)
+    sheet[1][1][4] = Formula("=B2*2")  # as read_rows gives a formula cell
+    result = ProgressRecordResource(plan=plan, user=superuser).import_data(sheet, file_name="x")
+    assert result.messages() == [
+        "第2行，“累计实际值”列：单元格是公式（=B2*2），系统不计算公式，请先“粘贴为数值”再导入。",
+        "第3行，“目标编号”列：本计划中没有编号为“X9”的目标任务。",
+        "第4行，“目标名称”列：编号“A2”对应的目标是“引进企业”，与本行的目标名称不一致。",
+        "第5行，“截至日期”列：“三月”不是可识别的日期，"
+        "请写作 2022-03-31、2022/3/31、2022年3月 或 2022-03。",
+        "第6行，“累计实际值”列：累计实际值不能为负数。",
+        "第7行，“累计增速（%）”列：增长目标必须填写累计增速（%）。",
+        "第8行，“累计实际值”列：“1,00”的千位分隔符位置不对，应为每三位一个逗号，如 1,234.5。",
+        "第9行，“目标名称”列：本计划中没有名为“不存在的目标”的目标任务。",
+        "第10行，“截至日期”列：与第2行的目标和截至日期相同，同一日期只能有一行。",
+        "第11行，“截至日期”列：必须填写。",
+    ]
+    assert not ProgressRecord.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+def test_rows_are_matched_by_area_and_name_when_the_code_is_blank(plan, targets, superuser):
+    data = xlsx([HEADER, [None, "主要目标", "引进企业", "2022-03-31", 2, None, ""]])
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == []
+    assert ProgressRecord.objects.get().target == targets["firms"]
+
+
+def test_milestones_are_read_by_position_or_name(plan, superuser):
+    target = make_target(plan, "Q1", kind=Target.Kind.MILESTONE, name="创文")
+    make_stages(target)
+    data = xlsx(
+        [
+            ["目标编号", "截至日期", "已完成阶段"],
+            ["Q1", "2022-03-31", "1"],
+            ["Q1", "2022-04-30", "阶段2"],
+            ["Q1", "2022-05-31", "阶段9"],
+        ]
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == [
+        "第4行，“已完成阶段”列：目标“Q1”没有阶段“阶段9”，可选：1. 阶段1、2. 阶段2、3. 阶段3。"
+    ]
+
+
+def test_preview_counts_new_updated_and_unchanged_rows_and_writes_nothing(plan, targets, superuser):
+    march_31 = datetime.date(2022, 3, 31)
+    make_record(targets["firms"], march_31, value=D(2), state=ProgressRecord.State.SUBMITTED)
+    make_record(targets["land"], march_31, value=D(100), state=ProgressRecord.State.SUBMITTED)
+    data = xlsx(
+        [
+            HEADER,
+            ["A1", None, None, "2022-03-31", "1", None, ""],
+            ["A2", None, None, "2022-03-31", "2", None, ""],
+            ["A3", None, None, "2022-03-31", "200", None, ""],
+        ]
+    )
+    preview = run(ProgressRecordResource, plan, superuser, data, dry_run=True)
+    assert [(r.number, r.import_type) for r in preview.rows] == [
+        (2, "new"),
+        (3, "skip"),
+        (4, "update"),
+    ]
+    assert ProgressRecord.objects.count() == 2
+    assert ProgressRecord.objects.get(target=targets["land"]).value == D(100)
+    run(ProgressRecordResource, plan, superuser, data)
+    assert ProgressRecord.objects.count() == 3
+    assert ProgressRecord.objects.get(target=targets["land"]).value == D(200)
+
+
+def test_a_changed_published_figure_waits_for_review_beside_the_public_one(
+    plan, targets, superuser
+):
+    march_31 = datetime.date(2022, 3, 31)
+    published = make_record(targets["firms"], march_31, value=D(2))
+    data = xlsx([HEADER, ["A2", None, None, "2022-03-31", "3", None, ""]])
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.totals["new"] == 1
+    published.refresh_from_db()
+    assert (published.value, published.state) == (D(2), ProgressRecord.State.PUBLISHED)
+    assert ProgressRecord.objects.get(value=D(3)).state == ProgressRecord.State.SUBMITTED
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(plan, targets, superuser, encoding):
+    rows = [
+        ["2022年一季度进度"],
+        HEADER,
+        ["A2", "主要目标", "引进企业", "2022年3月", "３", None, "已签约"],
+    ]
+    result = run(ProgressRecordResource, plan, superuser, csv_bytes(rows, encoding))
+    assert result.messages() == []
+    record = ProgressRecord.objects.get()
+    assert (record.value, record.note, record.as_of) == (D(3), "已签约", datetime.date(2022, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0rest",
+            "不支持旧版 .xls 格式，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV。",
+        ),
+        (b"PK\x03\x04broken", "文件不是有效的 XLSX 文件。"),
+        (
+            "a,b\n\xff".encode("latin-1") + b"\x80\x80\xff",
+            "无法识别文件的文字编码。请将 CSV 保存为 UTF-8 或 GBK（GB18030）编码。",
+        ),
+    ],
+    ids=["old xls", "broken zip", "unknown encoding"],
+)
+def test_unreadable_files_are_refused_with_the_reason(data, message):
+    with pytest.raises(SpreadsheetError) as raised:
+        read_rows(data)
+    assert str(raised.value) == message
+
+
+def test_files_over_the_size_limit_are_refused(settings):
+    settings.IMPORT_MAX_FILE_BYTES = 1024
+    with pytest.raises(SpreadsheetError, match=r"文件大小为0.0 MB，超过了0.0 MB的上限"):
+        read_rows(b"x" * 2048)
+
+
+def test_files_over_the_row_limit_are_refused(settings, plan, targets, superuser):
+    settings.IMPORT_MAX_ROWS = 5
+    data = csv_bytes([HEADER] + [["A2", None, None, "2022-03-31", 1, None, ""]] * 6)
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == ["文件超过5行的上限，请拆分后分批导入。"]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(settings):
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    bomb = with_extra_member(xlsx([HEADER]), "xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert len(bomb) < 64 * 1024, "the bomb is small on disk"
+    with pytest.raises(SpreadsheetError, match="XLSX 文件解压后过大"):
+        read_rows(bomb)
+
+
+def test_an_xml_entity_bomb_is_refused_by_defusedxml():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    bomb = with_extra_member(xlsx([["目标编号"]]), "xl/worksheets/sheet1.xml", laughs)
+    with pytest.raises(
+        SpreadsheetError, match="XLSX 文件含有不安全的 XML 内容（实体定义等），已拒绝读取。"
+    ):
+        read_rows(bomb)
+
+
+def test_a_file_without_the_expected_header_is_refused(plan, targets, superuser):
+    result = run(ProgressRecordResource, plan, superuser, xlsx([["甲", "乙"], [1, 2]]))
+    assert result.messages() == [
+        "在文件前20行中没有找到表头。请使用下载的模板，或检查列名是否正确。"
+    ]
+
+
+def test_targets_for_next_years_plan_are_created_from_a_workbook(plan, superuser):
+    data = xlsx(
+        [
+            [
+                "编号",
+                "任务领域",
+                "顺序",
+                "目标名称",
+                "类型",
+                "计量单位",
+                "目标值（万元）",
+                "目标增速（%）",
+                "报告原文",
+            ],
+            [
+                "B1",
+                "主要目标",
+                1,
+                "固定资产投资",
+                "累计完成量",
+                "亿元",
+                "15,000",
+                None,
+                "完成1.5亿元",
+            ],
+            ["B2", "主要目标", 2, "地区生产总值", "增长目标", "亿元", None, "7%", "增长7%"],
+            ["B3", "（九）不存在", 3, "某目标", "累计完成量", "亿元", 5, None, "原文"],
+            ["B4", "主要目标", 4, "某目标", "增长", "亿元", 5, None, "原文"],
+        ]
+    )
+    result = run(TargetResource, plan, superuser, data)
+    assert result.messages() == [
+        "第4行，“任务领域”列：本计划中没有任务领域“（九）不存在”，可选：主要目标。",
+        "第5行，“类型”列：“增长”不是可选值，应为：增长目标、累计完成量、达到或保持水平、周期性定额、定性任务（分阶段）。",
+    ]
+    good = data_without_rows(data, keep=3)
+    result = run(TargetResource, plan, superuser, good)
+    assert result.messages() == []
+    investment = Target.objects.get(code="B1")
+    assert (investment.target_value, investment.measure_unit) == (D("1.5"), "亿元")
+    assert Target.objects.get(code="B2").target_growth_pct == D(7)
+
+
+def data_without_rows(data, keep):
+    book = load_workbook(io.BytesIO(data))
+    book.active.delete_rows(keep + 1, 100)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_previous_year_results_are_matched_by_name(plan, superuser):
+    PreviousYearResult.objects.create(
+        plan=plan, section="一", position=1, name="地区生产总值", value=D("17.1"),
+        measure_unit="亿元", source_text="原文",
+    )  # fmt: skip
+    data = xlsx(
+        [
+            [
+                "报告段落",
+                "顺序",
+                "指标名称",
+                "数值",
+                "数值限定",
+                "计量单位",
+                "同比增长（%）",
+                "报告原文",
+            ],
+            ["一", 1, "地区生产总值", "171,000万元", "", "亿元", "8.5%", "原文"],
+            ["一", 2, "新增就业", "约300", "", "人", None, "原文"],
+            ["一", 3, "新增企业", 12, "约", "家", None, "原文"],
+        ]
+    )
+    result = run(PreviousYearResultResource, plan, superuser, data)
+    assert result.messages() == ["第3行，“数值”列：“约300”不是数字。"]
+    data = data_without_rows(data, keep=2)
+    result = run(PreviousYearResultResource, plan, superuser, data)
+    assert [r.import_type for r in result.rows] == ["update"]
+    assert PreviousYearResult.objects.get().growth_pct == D("8.5")
+
+
+# The admin: permission, preview, confirm, the upload kept in the database between them.
+
+
+@pytest.fixture
+def statistician(db):
+    return make_user("stats", role=access.STATISTICIAN)
+
+
+def test_staff_without_the_import_permission_cannot_import(client, django_user_model, plan):
+    user = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_progressrecord"))
+    client.force_login(user)
+    assert client.get(reverse("admin:tracking_progressrecord_import")).status_code == 403
+    upload = SimpleUploadedFile("p.csv", csv_bytes([HEADER]))
+    response = client.post(
+        reverse("admin:tracking_progressrecord_import"),
+        {"plan": plan.pk, "format": 1, "resource": 0, "import_file": upload},
+    )
+    assert response.status_code == 403
+
+
+def test_preview_then_confirm_writes_every_row_once(client, statistician, plan, targets):
+    client.force_login(statistician)
+    data = xlsx(
+        [
+            HEADER,
+            ["A2", None, None, "2022-03-31", 2, None, ""],
+            ["A1", None, None, "2022-03-31", "1.2亿元", None, ""],
+        ]
+    )
+    response = client.post(
+        reverse("admin:tracking_progressrecord_import"),
+        {
+            "plan": plan.pk,
+            "format": 0,
+            "resource": 0,
+            "import_file": SimpleUploadedFile("进度.xlsx", data),
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "新增 2 行，更新 0 行，未变 0 行" in page
+    assert not ProgressRecord.objects.exists(), "the preview writes nothing"
+    pending = PendingImport.objects.get()
+    confirm = response.context["confirm_form"].initial
+    response = client.post(reverse("admin:tracking_progressrecord_process_import"), confirm)
+    assert response.status_code == 302
+    assert ProgressRecord.objects.count() == 2
+    assert not PendingImport.objects.filter(pk=pending.pk).exists()
+    assert ImportRun.objects.get().imported_by == statistician
+
+
+def test_preview_lists_errors_with_row_and_column_and_offers_no_confirm(
+    client, statistician, plan, targets
+):
+    client.force_login(statistician)
+    data = csv_bytes([["标题"], HEADER, ["A9", None, None, "2022-03-31", 2, None, ""]], "gbk")
+    response = client.post(
+        reverse("admin:tracking_progressrecord_import"),
+        {
+            "plan": plan.pk,
+            "format": 1,
+            "resource": 0,
+            "import_file": SimpleUploadedFile("进度.csv", data),
+        },
+    )
+    page = response.content.decode()
+    assert "第3行，“目标编号”列：本计划中没有编号为“A9”的目标任务。" in page
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+
+
+def test_an_oversized_upload_is_refused_by_the_form(client, statistician, plan, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    client.force_login(statistician)
+    response = client.post(
+        reverse("admin:tracking_progressrecord_import"),
+        {
+            "plan": plan.pk,
+            "format": 1,
+            "resource": 0,
+            "import_file": SimpleUploadedFile("a.csv", b"x" * 200),
+        },
+    )
+    assert "超过了0.0 MB的上限" in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_history_is_written_for_bulk_imports_once_simple_history_is_installed(
+    plan, targets, superuser
+):
+    if not hasattr(ProgressRecord, "history"):
+        pytest.skip("django-simple-history arrives with the officials' workflow (issue 4)")
+    data = xlsx([HEADER, ["A2", None, None, "2022-03-31", 2, None, ""]])
+    run(ProgressRecordResource, plan, superuser, data)
+    assert ProgressRecord.history.filter(history_user=superuser).count() == 1
+
+
+@pytest.mark.parametrize("model", ["target", "progressrecord", "previousyearresult"])
+def test_import_page_list_and_template_open_for_an_administrator(admin_client, plan, model):
+    page = admin_client.get(reverse(f"admin:tracking_{model}_import"))
+    assert page.status_code == 200
+    assert "下载导入模板" in page.content.decode()
+    assert admin_client.get(reverse(f"admin:tracking_{model}_changelist")).status_code == 200
+    template = admin_client.get(reverse(f"admin:tracking_{model}_import_template"))
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_imported_records_enter_review_with_a_trail_and_a_new_version(plan, targets, superuser):
+    from tracking.models import ReviewEvent
+
+    draft = make_record(
+        targets["firms"], datetime.date(2022, 3, 31), value=D(1), state=ProgressRecord.State.DRAFT
+    )
+    data = xlsx(
+        [
+            HEADER,
+            ["A2", None, None, "2022-03-31", 2, None, ""],
+            ["A3", None, None, "2022-03-31", 10, None, ""],
+        ]
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert result.messages() == [], result.messages()
+    draft.refresh_from_db()
+    assert (draft.value, draft.state, draft.version) == (D(2), "submitted", 2)
+    events = ReviewEvent.objects.order_by("record__target__code")
+    assert [(e.record.target.code, e.from_state, e.to_state, e.actor) for e in events] == [
+        ("A2", "draft", "submitted", superuser),
+        ("A3", "draft", "submitted", superuser),
+    ]
+
+
+def test_rows_for_targets_outside_the_users_units_are_unknown(plan, targets):
+    from tracking.models import Unit
+
+    unit = Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
+    targets["firms"].responsible_unit = unit
+    targets["firms"].save()
+    # A reporter given the import permission by hand still reaches only the unit's targets.
+    reporter = make_user("reporter", role=access.REPORTER, units=[unit])
+    reporter.user_permissions.add(Permission.objects.get(codename="import_progressrecord"))
+    data = xlsx(
+        [
+            HEADER,
+            ["A2", None, None, "2022-03-31", 2, None, ""],
+            ["A3", None, None, "2022-03-31", 10, None, ""],
+        ]
+    )
+    result = run(ProgressRecordResource, plan, reporter, data)
+    assert result.messages() == ["第3行，“目标编号”列：本计划中没有编号为“A3”的目标任务。"]
+    assert not ProgressRecord.objects.exists()

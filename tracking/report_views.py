@@ -1,0 +1,36 @@
+"""The progress report workbook, public like the plan pages: published progress only."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from tracking import workbooks
+from tracking.import_admin import XLSX_TYPE
+from tracking.models import Plan, Target
+
+
+def _workbook_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _get_plan(jurisdiction, year):
+    return get_object_or_404(
+        Plan.objects.select_related("jurisdiction"), jurisdiction__slug=jurisdiction, year=year
+    )
+
+
+def plan_report(request, jurisdiction, year):
+    plan = _get_plan(jurisdiction, year)
+    targets = Target.objects.for_plan(plan).with_progress()
+    content = workbooks.progress_report(plan, targets, timezone.localdate())
+    return _workbook_response(content, f"{jurisdiction}-{year}-progress.xlsx")
+
+
+def area_report(request, jurisdiction, year, position):
+    plan = _get_plan(jurisdiction, year)
+    area = get_object_or_404(plan.areas, position=position)
+    targets = Target.objects.for_plan(plan).filter(area=area).with_progress()
+    content = workbooks.progress_report(plan, targets, timezone.localdate())
+    return _workbook_response(content, f"{jurisdiction}-{year}-area{position}-progress.xlsx")

@@ -1,0 +1,745 @@
+"""Spreadsheet import and export of targets, progress records and previous-year results.
+
+Export uses django-import-export's fields (Chinese column headers). Import does not go through
+the library's row-by-row machinery: ``SpreadsheetResource.import_data`` reads the whole file
+(tracking/spreadsheets.py), parses each cell (tracking/cells.py), matches rows against
+everything preloaded for the plan, validates with the models' own ``clean()``, and — only if
+every row is valid and the import is confirmed — writes all rows in one transaction with bulk
+queries. It returns the library's ``Result`` so the admin's preview and confirm pages work.
+
+Column headers are fixed Chinese strings, deliberately not translated: a file format that
+statistics offices exchange must not change with the interface language.
+"""
+
+import unicodedata
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.results import Error, Result, RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from tracking import access, cells, spreadsheets
+from tracking.models import (
+    ImportRun,
+    Milestone,
+    PreviousYearResult,
+    ProgressRecord,
+    ReviewEvent,
+    Target,
+    Unit,
+    VersionedModel,
+)
+
+BATCH_SIZE = 1000
+WHOLE_ROW = _("整行")
+
+
+def _key(text):
+    """Names compared as people type them: full-width folded, spaces ignored."""
+    return unicodedata.normalize("NFKC", str(text or "")).replace(" ", "").replace("\u3000", "")
+
+
+class ImportResult(Result):
+    """The library's Result, plus the messages and skipped rows our preview shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipped_rows = []
+        self.row_messages = []
+
+    def messages(self):
+        """Every problem as one line naming the row, the column and the reason."""
+        lines = [str(error.error) for error in self.base_errors]
+        return lines + self.row_messages
+
+
+class Row:
+    """One data row being read: its cells by column, and the problems found so far."""
+
+    def __init__(self, number, values, layout):
+        self.number = number
+        self.values = values
+        self.layout = layout
+        self.errors = defaultdict(list)
+
+    def raw(self, attr):
+        index = self.layout.get(attr, (None, None, ""))[0]
+        if index is None or index >= len(self.values):
+            return None
+        return self.values[index]
+
+    def header(self, attr):
+        return self.layout[attr][1] if attr in self.layout else attr
+
+    def header_unit(self, attr):
+        return self.layout[attr][2] if attr in self.layout else ""
+
+    def read(self, attr, parse, *args):
+        """The parsed cell, or None with the reason recorded under its column."""
+        value = self.raw(attr)
+        if isinstance(value, spreadsheets.Formula):
+            self.error(
+                attr,
+                _("单元格是公式（%(formula)s），系统不计算公式，请先“粘贴为数值”再导入。")
+                % {"formula": value},
+            )
+            return None
+        try:
+            return parse(value, *args)
+        except ValueError as error:
+            self.error(attr, str(error))
+            return None
+
+    def require(self, attr, parse, *args):
+        value = self.read(attr, parse, *args)
+        if value in (None, "") and not self.errors.get(self.header(attr)):
+            self.error(attr, _("必须填写。"))
+        return value
+
+    def error(self, attr, message):
+        self.errors[self.header(attr)].append(message)
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """A resource whose import reads our spreadsheets (see the module docstring).
+
+    Subclasses give ``import_columns`` (header label → attribute), ``compared_fields`` (what
+    decides unchanged or updated), ``preload()`` and ``build(row)``.
+    """
+
+    import_columns = {}
+    # Fields the file sets beyond compared_fields (the keys a row is matched by).
+    checked_fields = ()
+    required_columns = ()
+    compared_fields = ()
+    # Model field → attribute of import_columns, to put model validation errors in a column.
+    field_columns = {}
+
+    def __init__(self, plan=None, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.user = user
+
+    @classmethod
+    def header_labels(cls):
+        return {cells.split_header(label)[0]: attr for label, attr in cls.import_columns.items()}
+
+    def is_header(self, values):
+        labels = {cells.split_header(v)[0] for v in values if isinstance(v, str)}
+        return sum(label in labels for label in self.header_labels()) >= 2
+
+    def layout(self, headers):
+        """attribute → (column index, header as written, unit given in the header)."""
+        labels = self.header_labels()
+        found = {}
+        for index, header in enumerate(headers):
+            label, unit = cells.split_header(header)
+            if label in labels and labels[label] not in found:
+                found[labels[label]] = (index, str(header).strip(), unit)
+        missing = [
+            label for label, attr in self.import_columns.items() if attr in self.required_columns
+        ]
+        missing = [label for label in missing if self.header_labels()[label] not in found]
+        if missing:
+            raise spreadsheets.SpreadsheetError(
+                _("缺少必需的列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)}
+            )
+        return found
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        result = ImportResult()
+        try:
+            table = spreadsheets.locate_table(dataset, self.is_header)
+            layout = self.layout(table.headers)
+        except spreadsheets.SpreadsheetError as error:
+            result.append_base_error(Error(error))
+            return result
+        result.diff_headers = [header for _index, header, _unit in layout.values()]
+        result.skipped_rows = table.skipped
+        self.preload()
+        # clean_fields() checks only what the file sets; foreign keys are resolved already.
+        read = {f.removesuffix("_id") for f in self.compared_fields} | set(self.checked_fields)
+        self._not_read = [
+            f.name for f in self._meta.model._meta.fields if f.is_relation or f.name not in read
+        ]
+        creates, updates = [], []
+        for number, values in table.rows:
+            row = Row(number, values, layout)
+            instance, original = self.build(row)
+            if instance is not None and not row.errors:
+                self._validate(instance, row)
+            if row.errors:
+                self._add_invalid_row(result, row)
+                continue
+            row_result = RowResult()
+            row_result.number = number
+            if original is None:
+                row_result.import_type = RowResult.IMPORT_TYPE_NEW
+                creates.append(instance)
+            elif self._unchanged(original, instance):
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+                instance = original
+            else:
+                row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
+                self.apply_update(original, instance)
+                instance = original
+                updates.append(instance)
+            row_result.instance = instance
+            row_result.object_repr = str(instance)
+            result.append_row_result(row_result)
+            result.increment_row_result_total(row_result)
+        result.total_rows = len(table.rows)
+        if dry_run or result.has_validation_errors():
+            return result
+        try:
+            with transaction.atomic():
+                self.write(creates, updates)
+                self.record_run(result, kwargs.get("file_name") or "", kwargs.get("user"))
+        except IntegrityError as error:
+            result.append_base_error(
+                Error(
+                    ValueError(
+                        _("数据库拒绝写入（%(reason)s），未导入任何数据。") % {"reason": error}
+                    )
+                )
+            )
+        for row_result in result.rows:
+            row_result.add_instance_info(row_result.instance)
+        return result
+
+    def _validate(self, instance, row):
+        """The model's own rules: field checks (foreign keys are resolved already) and clean()."""
+        for check in (lambda: instance.clean_fields(exclude=self._not_read), instance.clean):
+            try:
+                check()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    attr = self.field_columns.get(field, field)
+                    header = row.header(attr) if attr in row.layout else WHOLE_ROW
+                    if field == NON_FIELD_ERRORS:
+                        header = WHOLE_ROW
+                    row.errors[header].extend(messages)
+
+    def _add_invalid_row(self, result, row):
+        values = {
+            header: row.values[i] if i < len(row.values) else None
+            for i, header, _unit in row.layout.values()
+        }
+        result.append_invalid_row(row.number, values, ValidationError(dict(row.errors)))
+        for header, messages in row.errors.items():
+            for message in messages:
+                result.row_messages.append(
+                    _("第%(row)s行，“%(column)s”列：%(message)s")
+                    % {"row": row.number, "column": header, "message": message}
+                    if header != WHOLE_ROW
+                    else _("第%(row)s行：%(message)s") % {"row": row.number, "message": message}
+                )
+
+    def _unchanged(self, original, instance):
+        return all(getattr(original, f) == getattr(instance, f) for f in self.compared_fields)
+
+    def apply_update(self, original, instance):
+        for name in self.compared_fields:
+            setattr(original, name, getattr(instance, name))
+
+    def write(self, creates, updates):
+        model = self._meta.model
+        update_fields = [f.removesuffix("_id") for f in self.write_fields()]
+        if issubclass(model, VersionedModel):
+            # An edit form opened before the import now holds a stale version and is refused.
+            for instance in updates:
+                instance.version += 1
+            update_fields.append("version")
+        # Bulk writes that still leave one history row per record (who, when, what).
+        created = bulk_create_with_history(
+            creates, model, batch_size=BATCH_SIZE, default_user=self.user
+        )
+        if updates:
+            bulk_update_with_history(
+                updates, model, update_fields, batch_size=BATCH_SIZE, default_user=self.user
+            )
+        return created
+
+    def write_fields(self):
+        return list(self.compared_fields)
+
+    def record_run(self, result, file_name, user):
+        totals = result.totals
+        ImportRun.objects.create(
+            imported_by=user or self.user,
+            content_type=ContentType.objects.get_for_model(self._meta.model),
+            plan=self.plan,
+            file_name=file_name[:255],
+            new_rows=totals[RowResult.IMPORT_TYPE_NEW],
+            updated_rows=totals[RowResult.IMPORT_TYPE_UPDATE],
+            unchanged_rows=totals[RowResult.IMPORT_TYPE_SKIP],
+            skipped_rows=len(result.skipped_rows),
+        )
+
+    # Helpers the subclasses share.
+
+    def find_target(self, row):
+        """The plan's target named by the row's code, or by its area and name."""
+        code = _key(cells.parse_text(row.raw("code")))
+        name = _key(cells.parse_text(row.raw("name")))
+        area = _key(cells.parse_text(row.raw("area")))
+        if code:
+            target = self.targets_by_code.get(code)
+            if target is None:
+                row.error("code", _("本计划中没有编号为“%(code)s”的目标任务。") % {"code": code})
+            elif name and _key(target.name) != name:
+                row.error(
+                    "name",
+                    _("编号“%(code)s”对应的目标是“%(target)s”，与本行的目标名称不一致。")
+                    % {"code": code, "target": target.name},
+                )
+                return None
+            return target
+        if not name:
+            row.error("code", _("请填写目标编号，或者任务领域和目标名称。"))
+            return None
+        candidates = self.targets_by_name.get(name, [])
+        if area:
+            candidates = [t for t in candidates if area in self.area_keys(t.area)]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            row.error("name", _("本计划中没有名为“%(name)s”的目标任务。") % {"name": name})
+        else:
+            row.error(
+                "area",
+                _("有多个名为“%(name)s”的目标任务，请填写任务领域或目标编号。") % {"name": name},
+            )
+        return None
+
+    def target_scope(self):
+        """The targets this user's rows may touch: others are "unknown" to the import."""
+        return access.changeable_targets(self.user) if self.user else Q()
+
+    def load_targets(self):
+        scoped = Target.objects.for_plan(self.plan).filter(self.target_scope())
+        targets = list(scoped.select_related("area"))
+        for target in targets:
+            target.plan = self.plan  # clean() reads target.plan: no query per row
+        self.targets_by_code = {_key(t.code): t for t in targets}
+        self.targets_by_name = defaultdict(list)
+        for target in targets:
+            self.targets_by_name[_key(target.name)].append(target)
+        return targets
+
+    @staticmethod
+    def area_keys(area):
+        return {_key(area.title), _key(str(area)), _key(area.numeral)} - {""}
+
+    def find_area(self, row):
+        written = cells.parse_text(row.raw("area"))
+        wanted = _key(written)
+        if not wanted:
+            row.error("area", _("必须填写。"))
+            return None
+        for area in self.areas:
+            if wanted in self.area_keys(area):
+                return area
+        row.error(
+            "area",
+            _("本计划中没有任务领域“%(area)s”，可选：%(choices)s。")
+            % {"area": written, "choices": "、".join(str(a) for a in self.areas)},
+        )
+        return None
+
+
+def _position(value):
+    number = cells.parse_number(value)
+    if number is None:
+        return None
+    if number != number.to_integral() or number < 0:
+        raise ValueError(_("“%(value)s”不是非负整数。") % {"value": value})
+    return int(number)
+
+
+class ProgressRecordResource(SpreadsheetResource):
+    """Progress of a plan's targets; imported rows enter review as 已报送待审核 (submitted).
+
+    A row updates the record of the same target and date unless that record is published: a
+    published figure stays public, and the corrected figure becomes a new submitted record for
+    the leader to approve.
+    """
+
+    code = fields.Field("target__code", "目标编号")
+    area = fields.Field("target__area", "任务领域")
+    name = fields.Field("target__name", "目标名称")
+    as_of = fields.Field("as_of", "截至日期", widgets.DateWidget("%Y-%m-%d"))
+    value = fields.Field("value", "累计实际值", widgets.DecimalWidget())
+    measure_unit = fields.Field("target__measure_unit", "计量单位")
+    growth_pct = fields.Field("growth_pct", "累计增速（%）", widgets.DecimalWidget())
+    milestone = fields.Field("milestone", "已完成阶段")
+    note = fields.Field("note", "情况说明")
+    shortfall_reason = fields.Field("shortfall_reason", "未达进度原因")
+    state = fields.Field("state", "审核状态", readonly=True)
+    entered_by = fields.Field("entered_by__username", "填报人", readonly=True)
+
+    import_columns = {
+        "目标编号": "code",
+        "任务领域": "area",
+        "目标名称": "name",
+        "截至日期": "as_of",
+        "累计实际值": "value",
+        "计量单位": "measure_unit",
+        "累计增速（%）": "growth_pct",
+        "已完成阶段": "milestone",
+        "情况说明": "note",
+        "未达进度原因": "shortfall_reason",
+    }
+    required_columns = ("as_of",)
+    checked_fields = ("as_of",)
+    compared_fields = ("value", "growth_pct", "milestone_id", "note", "shortfall_reason")
+    field_columns = {"target": "code"}
+
+    class Meta:
+        model = ProgressRecord
+        fields = (
+            "code", "area", "name", "as_of", "value", "measure_unit", "growth_pct",
+            "milestone", "note", "shortfall_reason", "state", "entered_by",
+        )  # fmt: skip
+        export_order = fields
+
+    def target_scope(self):
+        return access.reportable_targets(self.user) if self.user else Q()
+
+    def dehydrate_area(self, record):
+        return str(record.target.area)
+
+    def dehydrate_milestone(self, record):
+        return str(record.milestone) if record.milestone_id else ""
+
+    def dehydrate_state(self, record):
+        return record.get_state_display()
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("target__area", "milestone", "entered_by")
+
+    def preload(self):
+        targets = self.load_targets()
+        self.stages = defaultdict(list)
+        stages = Milestone.objects.filter(target__in=[t.pk for t in targets]).order_by("position")
+        for stage in stages:
+            self.stages[stage.target_id].append(stage)
+        self.existing = {}
+        records = ProgressRecord.objects.filter(target__plan=self.plan).order_by("pk")
+        for record in records:
+            self.existing[(record.target_id, record.as_of)] = record
+        self.rows_by_key = {}
+
+    def build(self, row):
+        target = self.find_target(row)
+        as_of = row.require("as_of", cells.parse_date)
+        if target is None:
+            return None, None
+        row_unit = cells.fold(row.raw("measure_unit")).replace(" ", "")
+        stated = row.header_unit("value")
+        if row_unit and stated and row_unit != stated:
+            row.error(
+                "measure_unit",
+                _("本行计量单位“%(row)s”与列标题中的单位“%(header)s”不一致。")
+                % {"row": row_unit, "header": stated},
+            )
+            return None, None
+        record = ProgressRecord(
+            target=target,
+            as_of=as_of,
+            value=row.read("value", cells.parse_quantity, target.measure_unit, row_unit or stated),
+            growth_pct=row.read("growth_pct", cells.parse_percent),
+            milestone=row.read("milestone", self._stage, target),
+            note=row.read("note", cells.parse_text) or "",
+            shortfall_reason=row.read("shortfall_reason", cells.parse_text) or "",
+            state=ProgressRecord.State.SUBMITTED,
+            entered_by=self.user,
+        )
+        key = (target.pk, as_of)
+        if as_of is not None:
+            if key in self.rows_by_key:
+                row.error(
+                    "as_of",
+                    _("与第%(row)s行的目标和截至日期相同，同一日期只能有一行。")
+                    % {"row": self.rows_by_key[key]},
+                )
+            self.rows_by_key[key] = row.number
+        original = self.existing.get(key)
+        if original is not None and original.state == ProgressRecord.State.PUBLISHED:
+            if self._unchanged(original, record):
+                return record, original
+            return record, None
+        return record, original
+
+    def _stage(self, value, target):
+        text = cells.parse_text(value)
+        if not text:
+            return None
+        stages = self.stages.get(target.pk, [])
+        head = cells.fold(text).split(".")[0].strip()
+        for stage in stages:
+            if _key(text) in (_key(stage.name), _key(str(stage))) or head == str(stage.position):
+                return stage
+        raise ValueError(
+            _("目标“%(code)s”没有阶段“%(stage)s”，可选：%(choices)s。")
+            % {
+                "code": target.code,
+                "stage": text,
+                "choices": "、".join(str(s) for s in stages) or _("（未设置阶段）"),
+            }
+        )
+
+    def apply_update(self, original, instance):
+        original.state_before_import = original.state
+        super().apply_update(original, instance)
+        original.milestone = instance.milestone
+        # A changed figure goes back to the leader for review.
+        original.state = ProgressRecord.State.SUBMITTED
+        original.entered_by = self.user
+        original.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
+
+    def write_fields(self):
+        return [*self.compared_fields, "state", "entered_by_id", "updated_at"]
+
+    def write(self, creates, updates):
+        """Imported records enter review as submitted, and the review trail says so."""
+        previous_states = {record.pk: record.state_before_import for record in updates}
+        created = super().write(creates, updates)
+        ReviewEvent.objects.bulk_create(
+            ReviewEvent(
+                record=record,
+                action=ReviewEvent.Action.SUBMIT,
+                from_state=previous_states.get(record.pk, ProgressRecord.State.DRAFT),
+                to_state=ProgressRecord.State.SUBMITTED,
+                actor=self.user,
+                reason=_("表格导入"),
+            )
+            for record in [*created, *updates]
+        )
+        return created
+
+
+class TargetResource(SpreadsheetResource):
+    """The targets of a plan: the set-up of next year's plan from a workbook. May create targets."""
+
+    code = fields.Field("code", "编号")
+    area = fields.Field("area", "任务领域")
+    position = fields.Field("position", "顺序")
+    name = fields.Field("name", "目标名称")
+    kind = fields.Field("kind", "类型")
+    direction = fields.Field("direction", "方向")
+    measure_unit = fields.Field("measure_unit", "计量单位")
+    baseline_year = fields.Field("baseline_year", "基数年份")
+    baseline_value = fields.Field("baseline_value", "基数（上年实际）", widgets.DecimalWidget())
+    target_value = fields.Field("target_value", "目标值", widgets.DecimalWidget())
+    target_growth_pct = fields.Field("target_growth_pct", "目标增速（%）", widgets.DecimalWidget())
+    quota_period = fields.Field("quota_period", "定额周期")
+    starts_on = fields.Field("starts_on", "起始日期", widgets.DateWidget("%Y-%m-%d"))
+    deadline = fields.Field("deadline", "完成期限", widgets.DateWidget("%Y-%m-%d"))
+    responsible_unit = fields.Field("responsible_unit__name", "责任单位")
+    source_text = fields.Field("source_text", "报告原文")
+    report_conflict = fields.Field("report_conflict", "报告内部矛盾")
+
+    import_columns = {
+        "编号": "code",
+        "任务领域": "area",
+        "顺序": "position",
+        "目标名称": "name",
+        "类型": "kind",
+        "方向": "direction",
+        "计量单位": "measure_unit",
+        "基数年份": "baseline_year",
+        "基数（上年实际）": "baseline_value",
+        "目标值": "target_value",
+        "目标增速（%）": "target_growth_pct",
+        "定额周期": "quota_period",
+        "起始日期": "starts_on",
+        "完成期限": "deadline",
+        "责任单位": "responsible_unit",
+        "报告原文": "source_text",
+        "报告内部矛盾": "report_conflict",
+    }
+    required_columns = ("code", "area", "name", "kind")
+    checked_fields = ("code",)
+    compared_fields = (
+        "area_id", "position", "name", "kind", "direction", "measure_unit", "baseline_year",
+        "baseline_value", "target_value", "target_growth_pct", "quota_period", "starts_on",
+        "deadline", "responsible_unit_id", "source_text", "report_conflict",
+    )  # fmt: skip
+
+    class Meta:
+        model = Target
+        fields = (
+            "code", "area", "position", "name", "kind", "direction", "measure_unit",
+            "baseline_year", "baseline_value", "target_value", "target_growth_pct",
+            "quota_period", "starts_on", "deadline", "responsible_unit", "source_text",
+            "report_conflict",
+        )  # fmt: skip
+        export_order = fields
+
+    def dehydrate_area(self, target):
+        return str(target.area)
+
+    def dehydrate_kind(self, target):
+        return target.get_kind_display()
+
+    def dehydrate_direction(self, target):
+        return target.get_direction_display()
+
+    def dehydrate_quota_period(self, target):
+        return target.get_quota_period_display()
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("area", "responsible_unit")
+
+    def preload(self):
+        self.load_targets()
+        self.areas = list(self.plan.areas.all())
+        self.units = {
+            _key(u.name): u for u in Unit.objects.filter(jurisdiction=self.plan.jurisdiction)
+        }
+        self.rows_by_code = {}
+
+    def build(self, row):
+        code = cells.fold(row.require("code", cells.parse_text)).replace(" ", "")
+        area = self.find_area(row)
+        unit = cells.fold(row.read("measure_unit", cells.parse_text)).replace(" ", "")
+        target = Target(
+            plan=self.plan,
+            area=area,
+            code=code,
+            position=row.read("position", _position) or 0,
+            name=row.require("name", cells.parse_text),
+            kind=row.require("kind", cells.parse_choice, Target.Kind.choices),
+            direction=row.read("direction", self._choice_or_default, Target.Direction)
+            or Target.Direction.INCREASE,
+            measure_unit=unit,
+            baseline_year=row.read("baseline_year", _position),
+            baseline_value=row.read(
+                "baseline_value", cells.parse_quantity, unit, row.header_unit("baseline_value")
+            ),
+            target_value=row.read(
+                "target_value", cells.parse_quantity, unit, row.header_unit("target_value")
+            ),
+            target_growth_pct=row.read("target_growth_pct", cells.parse_percent),
+            quota_period=row.read("quota_period", self._choice_or_default, Target.Period) or "",
+            starts_on=row.read("starts_on", cells.parse_date),
+            deadline=row.read("deadline", cells.parse_date),
+            responsible_unit=row.read("responsible_unit", self._unit),
+            source_text=row.read("source_text", cells.parse_text) or "",
+            report_conflict=row.read("report_conflict", cells.parse_text) or "",
+        )
+        if code in self.rows_by_code:
+            row.error("code", _("与第%(row)s行的编号相同。") % {"row": self.rows_by_code[code]})
+        self.rows_by_code[code] = row.number
+        if area is None or row.errors:
+            return None, None
+        target._fill_defaults_from_plan()
+        return target, self.targets_by_code.get(_key(code))
+
+    @staticmethod
+    def _choice_or_default(value, choices):
+        return cells.parse_choice(value, choices.choices) if cells.fold(value) else None
+
+    def _unit(self, value):
+        name = _key(cells.parse_text(value))
+        if not name:
+            return None
+        if name not in self.units:
+            raise ValueError(
+                _("没有名为“%(unit)s”的责任单位，请先在“责任单位”中添加。") % {"unit": name}
+            )
+        return self.units[name]
+
+    def apply_update(self, original, instance):
+        super().apply_update(original, instance)
+        original.area = instance.area
+        original.responsible_unit = instance.responsible_unit
+
+
+class PreviousYearResultResource(SpreadsheetResource):
+    """The results of the year the report looks back on (section 一). Matched by name."""
+
+    section = fields.Field("section", "报告段落")
+    position = fields.Field("position", "顺序")
+    name = fields.Field("name", "指标名称")
+    value = fields.Field("value", "数值", widgets.DecimalWidget())
+    qualifier = fields.Field("qualifier", "数值限定")
+    measure_unit = fields.Field("measure_unit", "计量单位")
+    growth_pct = fields.Field("growth_pct", "同比增长（%）", widgets.DecimalWidget())
+    source_text = fields.Field("source_text", "报告原文")
+
+    import_columns = {
+        "报告段落": "section",
+        "顺序": "position",
+        "指标名称": "name",
+        "数值": "value",
+        "数值限定": "qualifier",
+        "计量单位": "measure_unit",
+        "同比增长（%）": "growth_pct",
+        "报告原文": "source_text",
+    }
+    required_columns = ("section", "position", "name", "value")
+    checked_fields = ("name",)
+    compared_fields = (
+        "section", "position", "value", "qualifier", "measure_unit", "growth_pct", "source_text",
+    )  # fmt: skip
+
+    class Meta:
+        model = PreviousYearResult
+        fields = (
+            "section", "position", "name", "value", "qualifier", "measure_unit", "growth_pct",
+            "source_text",
+        )  # fmt: skip
+        export_order = fields
+
+    def dehydrate_qualifier(self, result):
+        return result.get_qualifier_display()
+
+    def preload(self):
+        self.existing = {_key(r.name): r for r in self.plan.results.all()}
+        self.rows_by_name = {}
+        self.rows_by_position = {}
+
+    def build(self, row):
+        unit = cells.fold(row.read("measure_unit", cells.parse_text)).replace(" ", "")
+        name = row.require("name", cells.parse_text)
+        position = row.require("position", _position)
+        result = PreviousYearResult(
+            plan=self.plan,
+            section=row.require("section", cells.parse_text),
+            position=position,
+            name=name,
+            value=row.require("value", cells.parse_quantity, unit, row.header_unit("value")),
+            qualifier=row.read("qualifier", self._qualifier) or "",
+            measure_unit=unit,
+            growth_pct=row.read("growth_pct", cells.parse_percent),
+            source_text=row.read("source_text", cells.parse_text) or "",
+        )
+        for attr, seen, key in (
+            ("name", self.rows_by_name, _key(name)),
+            ("position", self.rows_by_position, position),
+        ):
+            if key in seen:
+                row.error(attr, _("与第%(row)s行重复。") % {"row": seen[key]})
+            seen[key] = row.number
+        return result, self.existing.get(_key(name))
+
+    @staticmethod
+    def _qualifier(value):
+        if not cells.fold(value):
+            return ""
+        return cells.parse_choice(value, PreviousYearResult.Qualifier.choices)
+
+
+IMPORT_RESOURCES = {
+    Target: TargetResource,
+    ProgressRecord: ProgressRecordResource,
+    PreviousYearResult: PreviousYearResultResource,
+}
