@@ -9,7 +9,7 @@ COPY tracking ./tracking
 RUN pip install .
 COPY . .
 
-RUN useradd --system --uid 10001 --home /app tracker && chown -R tracker /app
+RUN useradd --system --uid 10001 --home /app tracker && mkdir -p /app/media && chown -R tracker /app
 USER tracker
 
 EXPOSE 8000
