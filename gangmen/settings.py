@@ -137,6 +137,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner in every management command
 AXES_LOCKOUT_TEMPLATE = "tracking/office/locked_out.html"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request, and when the browser closes.
