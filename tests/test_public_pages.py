@@ -134,6 +134,29 @@ def test_bad_addresses_get_a_friendly_page(client, plan, url, code):
     assert 'class="language-switch"' in body and "返回首页" in body
 
 
+def test_error_page_speaks_the_visitors_language(client, plan):
+    response = client.get("/nowhere/2022/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_language_switch_works_without_javascript(client, plan):
+    response = client.post(reverse("switch_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    body = _body(client, "/")
+    assert '<html lang="en">' in body
+    assert "Staff login" in body
+
+
+def test_target_page_explains_its_status_in_english(client, plan):
+    target = make_target(plan, target_value=D(5))
+    make_record(target, datetime.date(2022, 6, 30), value=D(1))
+    client.cookies["django_language"] = "en"
+    body = _body(client, target.get_absolute_url())
+    assert "Why this status" in body and "expected progress = days elapsed" in body
+    assert "为什么是这个状态" not in body
+
+
 @pytest.mark.parametrize(
     "url_name", ["tracking:plan", "tracking:plan_print", "tracking:previous_year"]
 )

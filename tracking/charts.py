@@ -1,7 +1,8 @@
 """Chart geometry for server-rendered SVG: pure functions from figures to coordinates.
 
-The templates draw what these return (templates/tracking/includes/*_chart.svg); every chart has a
-table beside it with the same figures. No JavaScript, nothing fetched from elsewhere.
+The templates draw what these return (templates/tracking/includes/progress_chart.html and
+status_bar.html); every chart has a table or list beside it with the same figures. No JavaScript,
+nothing fetched from elsewhere.
 """
 
 import datetime
