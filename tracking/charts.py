@@ -15,6 +15,7 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 32
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 STEP = Decimal(25)
+MID_MONTH = datetime.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ def progress_chart(series, starts_on, deadline):
         expected=[Point(x(day), y(e), f"{e}%") for day, _, e in drawn if e is not None],
         goal_y=y(Decimal(100)),
         y_ticks=[Point(LEFT, y(t), f"{t}%") for t in ticks],
-        x_ticks=[Point(x(m), HEIGHT - BOTTOM, str(m.month)) for m in months],
+        # Each month's number sits in the middle of its month, so a record of 31 March is
+        # drawn at the right end of "3".
+        x_ticks=[Point(x(m + MID_MONTH), HEIGHT - BOTTOM, str(m.month)) for m in months],
     )
 
 

@@ -603,9 +603,15 @@ class Milestone(models.Model):
 
 
 class ProgressRecordQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition():
+        """What "published" means: the one place that decides it. A condition rather than only
+        a filter so that the records' history (corrections) is judged by the same rule."""
+        return Q(state=ProgressRecord.State.PUBLISHED)
+
     def published(self):
-        """The records the public may see. The one place that decides what "published" means."""
-        return self.filter(state=ProgressRecord.State.PUBLISHED)
+        """The records the public may see."""
+        return self.filter(self.published_condition())
 
     def visible_to(self, user):
         from tracking import access  # imported late: access imports these models
@@ -631,7 +637,7 @@ class ProgressRecordQuerySet(models.QuerySet):
         says when the new figure was published. One query."""
         published_versions = (
             ProgressRecord.history.filter(
-                id__in=self.values("pk"), state=ProgressRecord.State.PUBLISHED
+                ProgressRecordQuerySet.published_condition(), id__in=self.values("pk")
             )
             .exclude(history_type="-")
             .select_related("milestone")

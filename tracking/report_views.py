@@ -7,6 +7,7 @@ from django.utils import timezone
 from tracking import workbooks
 from tracking.import_admin import XLSX_TYPE
 from tracking.models import Target
+from tracking.public_cache import cached_public
 from tracking.views import get_plan
 
 
@@ -16,6 +17,7 @@ def _workbook_response(content, filename):
     return response
 
 
+@cached_public()
 def plan_report(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     targets = Target.objects.for_plan(plan).with_progress()
@@ -23,6 +25,7 @@ def plan_report(request, jurisdiction, year):
     return _workbook_response(content, f"{jurisdiction}-{year}-progress.xlsx")
 
 
+@cached_public()
 def area_report(request, jurisdiction, year, position):
     plan = get_plan(jurisdiction, year)
     area = get_object_or_404(plan.areas, position=position)

@@ -3,6 +3,7 @@ and a printable progress report. No login; only published progress (Target.with_
 each page runs a fixed number of queries and is cached until the data change."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ class AreaProgress:
     area: object
     rows: list
 
-    @property
+    @cached_property
     def counts(self):
         return status.tally(assessment for _, assessment in self.rows)
 
