@@ -61,6 +61,20 @@ def test_a_lost_version_never_restarts_from_an_old_number():
     assert public_cache.data_version() > first
 
 
+@pytest.mark.django_db
+def test_with_redis_down_pages_render_and_data_still_save(client, plan, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/1",  # nothing listens on port 1
+        }
+    }
+    target = make_target(plan)
+    make_record(target, datetime.date(2022, 3, 31), value=D(4))
+    assert "4 家" in _page(client, target.get_absolute_url())
+    assert "cache unavailable" in caplog.text
+
+
 @pytest.fixture
 def redis_cache(settings):
     redis = pytest.importorskip("redis")

@@ -213,3 +213,8 @@ def test_home_of_an_empty_site_still_works(client):
 def test_a_newer_plan_becomes_the_home_page(client, plan):
     make_plan(2023)
     assert "测试镇2023年政府工作报告" in _body(client, "/")
+
+
+def test_the_admin_login_page_offers_the_language_switch_too(client):
+    body = _body(client, reverse("admin:login"))
+    assert 'name="language" value="en"' in body

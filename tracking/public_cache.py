@@ -10,6 +10,7 @@ it on, and from then on every old entry is simply never asked for again (and exp
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -17,9 +18,21 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "public-data-version"
 # Old entries are never read again once the version moves; this only bounds their stay.
 RESPONSE_SECONDS = 24 * 60 * 60
+
+
+def _without_cache_if_down(operation, fallback=None):
+    """The cache only saves work. If it is unreachable (Redis down), log it and carry on
+    without it: pages are then rendered afresh, and saving data never fails because of it."""
+    try:
+        return operation()
+    except Exception:
+        logger.warning("cache unavailable; serving the public pages uncached", exc_info=True)
+        return fallback
 
 
 def data_version():
@@ -36,14 +49,18 @@ def _bump():
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def _bump_if_up():
+    _without_cache_if_down(_bump)
+
+
 def data_changed():
     """Invalidate every cached public response: now, and again when the transaction commits.
 
     Now, so that nothing cached before the write is served; on commit, because another worker
     may have cached the old data (still all it could see) while the transaction was open.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    _bump_if_up()
+    transaction.on_commit(_bump_if_up)
 
 
 def cached_public(*, params=()):
@@ -53,24 +70,28 @@ def cached_public(*, params=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            version = _without_cache_if_down(data_version)
+            if version is None:
+                return view(request, *args, **kwargs)
             query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
             address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
             key = ":".join(
                 [
                     "public",
-                    str(data_version()),
+                    str(version),
                     translation.get_language() or "",
                     timezone.localdate().isoformat(),
                     address,
                 ]
             )
-            response = cache.get(key)
+            response = _without_cache_if_down(lambda: cache.get(key))
             if response is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
-                if response.status_code == 200:
-                    cache.set(key, response, RESPONSE_SECONDS)
+                # Only complete, visitor-independent answers are kept.
+                if response.status_code == 200 and not response.cookies:
+                    _without_cache_if_down(lambda: cache.set(key, response, RESPONSE_SECONDS))
             return response
 
         return wrapper
