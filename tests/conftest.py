@@ -180,22 +180,24 @@ def make_large_plan(areas=5, targets_per_area=60, months=12):
         for target in targets
         if target.kind == Target.Kind.MILESTONE
     }
-    records = []
-    for target in targets:
-        for month in range(1, months + 1):
-            as_of = datetime.date(plan.year, month, 28)
-            figure = {
-                Target.Kind.AMOUNT: {"value": Decimal(100 * month)},
-                Target.Kind.GROWTH: {"growth_pct": Decimal("6.5")},
-                Target.Kind.MILESTONE: {
-                    "milestone": stages.get(target.pk, [None] * 3)[min((month - 1) // 4, 2)]
-                },
-            }[target.kind]
-            records.append(
-                ProgressRecord(
-                    target=target, as_of=as_of, state=ProgressRecord.State.PUBLISHED, **figure
-                )
-            )
+
+    def figure(target, month):
+        if target.kind == Target.Kind.AMOUNT:
+            return {"value": Decimal(100 * month)}
+        if target.kind == Target.Kind.GROWTH:
+            return {"growth_pct": Decimal("6.5")}
+        return {"milestone": stages[target.pk][min((month - 1) // 4, 2)]}
+
+    records = [
+        ProgressRecord(
+            target=target,
+            as_of=datetime.date(plan.year, month, 28),
+            state=ProgressRecord.State.PUBLISHED,
+            **figure(target, month),
+        )
+        for target in targets
+        for month in range(1, months + 1)
+    ]
     ProgressRecord.objects.bulk_create(records)
     PreviousYearResult.objects.bulk_create(
         PreviousYearResult(

@@ -119,7 +119,7 @@ def targets(request, jurisdiction, year):
 @cached_public(params=["format"])
 def results(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
-    rows = result_rows(plan.results.select_related("plan"))
+    rows = result_rows(plan.results.all())
     return _respond(request, rows, "Result", f"{jurisdiction}-{year}-results")
 
 

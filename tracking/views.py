@@ -66,6 +66,7 @@ def _render_overview(request, plan):
         {
             "plan": plan,
             "today": today,
+            # The report states its main economic targets first (area 0), shown at a glance.
             "main": areas[0] if areas else None,
             "areas": areas,
             "conflicts": [t for area in areas for t, _ in area.rows if t.report_conflict],
