@@ -136,6 +136,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long a cached public response may be served. With Redis every change reaches every worker
+# at once, so only memory bounds it; without Redis a change made through one worker is not seen
+# by the others' caches, so they may serve the old page for at most 5 minutes.
+PUBLIC_CACHE_SECONDS = 24 * 60 * 60 if REDIS_URL else 5 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,6 +14,7 @@ import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -21,8 +22,6 @@ from django.utils import timezone, translation
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-data-version"
-# Old entries are never read again once the version moves; this only bounds their stay.
-RESPONSE_SECONDS = 24 * 60 * 60
 
 
 def _without_cache_if_down(operation, fallback=None):
@@ -91,7 +90,9 @@ def cached_public(*, params=()):
                     response.render()
                 # Only complete, visitor-independent answers are kept.
                 if response.status_code == 200 and not response.cookies:
-                    _without_cache_if_down(lambda: cache.set(key, response, RESPONSE_SECONDS))
+                    _without_cache_if_down(
+                        lambda: cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+                    )
             return response
 
         return wrapper
