@@ -6,6 +6,7 @@ import warnings
 from gangmen.settings import *  # noqa: F403 - the benchmark measures the real site
 
 ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 - the test client's host name
 # Pages are measured without collectstatic: hashed file names would not change their cost.
 STORAGES = {
     **STORAGES,  # noqa: F405
