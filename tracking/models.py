@@ -274,8 +274,9 @@ class TargetQuerySet(models.QuerySet):
     def with_progress(self):
         """Everything Target.assess() and the lists need, in a fixed number of queries."""
         # Ordered by target_id, not by the models' default orderings: those sort through the
-        # target's plan, jurisdiction and area, joining every target of every plan
-        # (bench/EXPLAIN.md).
+        # target's plan, jurisdiction and area, joining every target of every plan. A record's
+        # stage is prefetched by primary key: joining it made PostgreSQL scan every stage of
+        # every plan (bench/EXPLAIN.md).
         return self.select_related(
             "area", "responsible_unit", "plan__jurisdiction"
         ).prefetch_related(
@@ -285,7 +286,7 @@ class TargetQuerySet(models.QuerySet):
             models.Prefetch(
                 "records",
                 queryset=ProgressRecord.objects.published()
-                .select_related("milestone")
+                .prefetch_related("milestone")
                 .order_by("target_id", "as_of", "pk"),
                 to_attr="published_records",
             ),
