@@ -160,6 +160,15 @@ class PlanQuerySet(models.QuerySet):
         """The plan the home page shows: the newest year, then the first jurisdiction by name."""
         return self.select_related("jurisdiction").order_by("-year", "jurisdiction__name").first()
 
+    def other_years_of(self, plan):
+        """The same jurisdiction's other plans: a page's links that do not grow with the number
+        of towns an instance serves."""
+        return (
+            self.filter(jurisdiction=plan.jurisdiction_id)
+            .exclude(pk=plan.pk)
+            .select_related("jurisdiction")
+        )
+
 
 class Plan(models.Model):
     """One jurisdiction's work report for one year: its targets and its look back."""

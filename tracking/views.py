@@ -27,7 +27,7 @@ def _render_plan(request, plan):
     areas = {area.pk: (area, []) for area in plan.areas.all()}
     for target in targets:
         areas[target.area_id][1].append((target, target.assess(today)))
-    other_plans = Plan.objects.exclude(pk=plan.pk).select_related("jurisdiction")
+    other_plans = Plan.objects.other_years_of(plan)
     return render(
         request,
         "tracking/plan.html",
