@@ -5,7 +5,7 @@ generate_synthetic, then every public page measured cached and uncached against 
 (bench/pages.py). For each database: importing 10,000 progress rows against a plain bulk_create
 (bench/import_bench.py), and, at the largest size, 50 locust clients for 60 s against gunicorn on
 loopback, with the servers' peak memory. Prints the tables and writes them to
-bench/results-<date>.md.
+bench/results-<date>.md (a limited run: results-<date>-<sizes>-<databases>.md).
 
 Environment: BENCH_SIZES (default S,M,L), BENCH_DATABASES (sqlite,postgres), BENCH_POSTGRES_URL
 (the server, default postgres://root@127.0.0.1:5432; databases bench_s, bench_m, bench_l,
@@ -38,8 +38,10 @@ def _env_list(name, default):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-SIZES = _env_list("BENCH_SIZES", "S,M,L")
-DATABASES = _env_list("BENCH_DATABASES", "sqlite,postgres")
+ALL_SIZES = ["S", "M", "L"]
+ALL_DATABASES = ["sqlite", "postgres"]
+SIZES = _env_list("BENCH_SIZES", ",".join(ALL_SIZES))
+DATABASES = _env_list("BENCH_DATABASES", ",".join(ALL_DATABASES))
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://root@127.0.0.1:5432").rstrip("/")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 SEED = os.environ.get("BENCH_SEED", "1")
@@ -219,7 +221,13 @@ def main():
     results["total_s"] = time.perf_counter() - started
     text = report(results)
     print(text)
-    path = ROOT / "bench" / f"results-{datetime.date.today().isoformat()}.md"
+    # A limited run is named for what it covers, so it never overwrites a full run's file.
+    scope = (
+        ""
+        if (SIZES, DATABASES) == (ALL_SIZES, ALL_DATABASES)
+        else "-" + "-".join([*SIZES, *DATABASES])
+    )
+    path = ROOT / "bench" / f"results-{datetime.date.today().isoformat()}{scope}.md"
     path.write_text(text, encoding="utf-8")
     print(f"Written to {path.relative_to(ROOT)}")
 
