@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint bench-import
+.PHONY: run test install lint bench-import bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ lint: install
 # Rows per second importing 10,000 progress rows (see README, "Spreadsheets").
 bench-import: install
 	$(BIN)/python bench/import_bench.py
+
+# Issue 6's figures on SQLite and PostgreSQL at sizes S, M, L (see README, "Scale and speed");
+# BENCH_SIZES=S,M BENCH_DATABASES=sqlite limit a run. Not part of `make test`.
+bench: install
+	$(BIN)/python bench/run.py

@@ -175,3 +175,9 @@ def test_status_labels_follow_the_language(client, plan):
     assert _json(client, url)["items"][0]["status_label"] == "暂无数据"
     client.cookies["django_language"] = "en"
     assert _json(client, url)["items"][0]["status_label"] == "No data"
+
+
+def test_api_follows_the_accept_language_header(client, plan):
+    make_target(plan)
+    response = client.get("/api/v1/plans/testtown/2022/targets", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["items"][0]["status_label"] == "No data"

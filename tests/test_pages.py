@@ -26,6 +26,17 @@ def test_home_shows_the_newest_plan(client):
     assert "其他年度计划" in body, "older plans stay reachable"
 
 
+def test_plan_page_links_the_same_towns_other_years_not_every_other_town(client):
+    older = make_plan(2022)
+    shown = make_plan(2023)
+    neighbour = make_plan(2023, slug="neighbour", name="邻镇")
+    body = client.get(shown.get_absolute_url()).content.decode()
+    assert older.get_absolute_url() in body
+    assert neighbour.get_absolute_url() not in body, (
+        "a county's hundreds of towns stay off the page"
+    )
+
+
 def test_home_links_every_area_and_the_print_page_lists_every_target(client, gangmen):
     body = client.get("/").content.decode()
     for area in gangmen.areas.all():

@@ -135,9 +135,28 @@ def test_bad_addresses_get_a_friendly_page(client, plan, url, code):
 
 
 def test_error_page_speaks_the_visitors_language(client, plan):
-    response = client.get("/nowhere/2022/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/nowhere/2022/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("cookie", "accept_language", "html_lang"),
+    [
+        (None, "en-US,en;q=0.9", "zh-hans"),  # the browser's language never decides
+        (None, "", "zh-hans"),
+        ("en", "zh-CN", "en"),  # the switch does
+        ("zh-hans", "en", "zh-hans"),
+    ],
+)
+def test_chinese_first_unless_the_visitor_switches(
+    client, plan, cookie, accept_language, html_lang
+):
+    if cookie:
+        client.cookies["django_language"] = cookie
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language).content.decode()
+    assert f'<html lang="{html_lang}">' in body
 
 
 def test_language_switch_works_without_javascript(client, plan):

@@ -160,6 +160,15 @@ class PlanQuerySet(models.QuerySet):
         """The plan the home page shows: the newest year, then the first jurisdiction by name."""
         return self.select_related("jurisdiction").order_by("-year", "jurisdiction__name").first()
 
+    def other_years_of(self, plan):
+        """The same jurisdiction's other plans: a page's links that do not grow with the number
+        of towns an instance serves."""
+        return (
+            self.filter(jurisdiction=plan.jurisdiction_id)
+            .exclude(pk=plan.pk)
+            .select_related("jurisdiction")
+        )
+
 
 class Plan(models.Model):
     """One jurisdiction's work report for one year: its targets and its look back."""
@@ -282,17 +291,23 @@ class TargetQuerySet(models.QuerySet):
 
     def with_progress(self):
         """Everything Target.assess() and the lists need, in a fixed number of queries."""
+        # Ordered by target_id, not by the models' default orderings: those sort through the
+        # target's plan, jurisdiction and area, joining every target of every plan. A record's
+        # stage is prefetched by primary key: joining it made PostgreSQL scan every stage of
+        # every plan (bench/EXPLAIN.md).
         return self.select_related(
             "area", "responsible_unit", "plan__jurisdiction"
         ).prefetch_related(
-            "milestones",
+            models.Prefetch(
+                "milestones", queryset=Milestone.objects.order_by("target_id", "position")
+            ),
             models.Prefetch(
                 "records",
                 # Ordered so that of two published records for one date (a correction) the
                 # later one comes last and counts.
                 queryset=ProgressRecord.objects.published()
-                .select_related("milestone")
-                .order_by("as_of", "pk"),
+                .prefetch_related("milestone")
+                .order_by("target_id", "as_of", "pk"),
                 to_attr="published_records",
             ),
         )
@@ -769,6 +784,19 @@ class ProgressRecord(VersionedModel):
         indexes = [
             # TargetQuerySet.with_progress(): a plan's published records by target and date.
             models.Index(fields=["target", "state", "as_of"], name="record_target_state_asof"),
+            # review_list() and the count on my_targets(): the few submitted records among
+            # millions of published ones, oldest first.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(state="submitted"),
+                name="record_awaiting_review",
+            ),
+            # my_targets(): a reporter's records not yet published, by target.
+            models.Index(
+                fields=["target", "as_of"],
+                condition=~Q(state="published"),
+                name="record_open_by_target",
+            ),
         ]
 
     def __str__(self):

@@ -47,9 +47,11 @@ def _get_record_to_review(user, pk):
 @login_required
 def my_targets(request):
     period = current_period()
-    open_records = ProgressRecord.objects.exclude(
-        state=ProgressRecord.State.PUBLISHED
-    ).with_return_reason()
+    open_records = (
+        ProgressRecord.objects.exclude(state=ProgressRecord.State.PUBLISHED)
+        .with_return_reason()
+        .order_by("target_id", "as_of")  # the default ordering joins through every plan
+    )
     targets = (
         Target.objects.reportable_by(request.user)
         .with_progress()

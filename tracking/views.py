@@ -71,7 +71,7 @@ def _render_overview(request, plan):
             "areas": areas,
             "conflicts": [t for area in areas for t, _ in area.rows if t.report_conflict],
             "latest_as_of": ProgressRecord.objects.published().for_plan(plan).latest_as_of(),
-            "other_plans": Plan.objects.exclude(pk=plan.pk).select_related("jurisdiction"),
+            "other_plans": Plan.objects.other_years_of(plan),
         },
     )
 
