@@ -24,6 +24,7 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from tracking.models import Plan, Target  # noqa: E402
 
@@ -33,7 +34,16 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 PAGES = {
     "home": lambda plan, target: "/",
     "plan": lambda plan, target: plan.get_absolute_url(),
+    "area": lambda plan, target: target.area.get_absolute_url(),
     "target": lambda plan, target: target.get_absolute_url(),
+    "print": lambda plan, target: reverse("tracking:plan_print", args=plan.url_args),
+    "review": lambda plan, target: reverse("tracking:previous_year", args=plan.url_args),
+    "api plans": lambda plan, target: reverse("api:plans"),
+    "api targets": lambda plan, target: reverse("api:targets", args=plan.url_args),
+    "api targets csv": lambda plan, target: (
+        reverse("api:targets", args=plan.url_args) + "?format=csv"
+    ),
+    "api results": lambda plan, target: reverse("api:results", args=plan.url_args),
 }
 
 
