@@ -57,7 +57,8 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Production (DEBUG=0) needs a long random SECRET_KEY in the "
             "environment, e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
+    # Only ever used with DEBUG on.
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
