@@ -84,7 +84,8 @@ def recreate_postgres_database(url):
 
 
 def manage(env, *args):
-    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=REPO, env=env, check=True)  # noqa: S603  # nosec B603
+    command = [str(BIN / "python"), "manage.py", *args]
+    subprocess.run(command, cwd=REPO, env=env, check=True)  # noqa: S603  # nosec B603
 
 
 def set_up_site(env):
@@ -167,7 +168,8 @@ def official(base, number, target_pks, tally, submitted):
         lambda: browser.post(login, {**form, "csrfmiddlewaretoken": token}, allow_redirects=False),
         302,
     )
-    rng = random.Random(number)  # noqa: S311  # nosec B311 - picks targets, not secrets
+    # Random choices of targets and values, not secrets.
+    rng = random.Random(number)  # noqa: S311  # nosec B311
     for index in range(RECORDS):
         url = f"{base}/office/targets/{rng.choice(target_pks)}/report/"
         page = tally.timed("submit", lambda url=url: browser.get(url), 200)
