@@ -34,6 +34,14 @@ def _docx():
     return buffer.getvalue()
 
 
+def post_report(client, target, action="submit", as_of="2022-03-31", value="3", **fields):
+    """Post the phone page's progress form for `target` as the logged-in user."""
+    return client.post(
+        reverse("office:report", args=[target.pk]),
+        {"as_of": as_of, "value": value, "action": action, **fields},
+    )
+
+
 # --- Transitions ------------------------------------------------------------------------------
 
 TRANSITIONS = [
@@ -131,20 +139,12 @@ def test_my_targets_query_count_does_not_grow_with_targets(
 def test_reporter_submits_with_evidence_and_leader_approves(client, office, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(office.reporter_a)
-    response = client.post(
-        reverse("office:report", args=[office.target_a.pk]),
-        {
-            "as_of": "2022-03-31",
-            "value": "3",
-            "note": "已签约三家",
-            "action": "submit",
-            "evidence": [
-                SimpleUploadedFile("合同.pdf", PDF),
-                SimpleUploadedFile("现场.png", PNG),
-                SimpleUploadedFile("台账.docx", _docx()),
-            ],
-        },
-    )
+    evidence = [
+        SimpleUploadedFile("合同.pdf", PDF),
+        SimpleUploadedFile("现场.png", PNG),
+        SimpleUploadedFile("台账.docx", _docx()),
+    ]
+    response = post_report(client, office.target_a, note="已签约三家", evidence=evidence)
     assert response.status_code == 302, response.context and response.context["form"].errors
     record = ProgressRecord.objects.get()
     assert (record.state, record.entered_by, record.evidence.count()) == (
@@ -194,10 +194,7 @@ def test_return_without_reason_is_refused_on_the_review_page(client, office):
 
 def test_draft_is_saved_without_review(client, office):
     client.force_login(office.reporter_a)
-    client.post(
-        reverse("office:report", args=[office.target_a.pk]),
-        {"as_of": "2022-03-31", "value": "1", "action": "draft"},
-    )
+    post_report(client, office.target_a, action="draft", value="1")
     record = ProgressRecord.objects.get()
     assert record.state == State.DRAFT and not record.review_events.exists()
 
@@ -212,9 +209,7 @@ def test_draft_is_saved_without_review(client, office):
 )
 def test_invalid_figure_is_refused_by_the_models_rule(client, office, post, message):
     client.force_login(office.reporter_a)
-    response = client.post(
-        reverse("office:report", args=[office.target_a.pk]), {**post, "action": "submit"}
-    )
+    response = post_report(client, office.target_a, **post)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ProgressRecord.objects.exists()
@@ -240,15 +235,8 @@ def test_evidence_is_judged_by_its_content(name, content, accepted):
 def test_disguised_exe_is_refused_and_nothing_saved(client, office, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(office.reporter_a)
-    response = client.post(
-        reverse("office:report", args=[office.target_a.pk]),
-        {
-            "as_of": "2022-03-31",
-            "value": "3",
-            "action": "submit",
-            "evidence": [SimpleUploadedFile("合同.pdf", PDF), SimpleUploadedFile("扫描.pdf", EXE)],
-        },
-    )
+    evidence = [SimpleUploadedFile("合同.pdf", PDF), SimpleUploadedFile("扫描.pdf", EXE)]
+    response = post_report(client, office.target_a, evidence=evidence)
     assert "文件“扫描.pdf”不是允许的佐证材料" in response.content.decode()
     assert not ProgressRecord.objects.exists() and not EvidenceFile.objects.exists()
     assert not list(tmp_path.rglob("*.*")), "no file written"
@@ -258,15 +246,8 @@ def test_oversized_file_is_refused(client, office, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.EVIDENCE_MAX_BYTES = 1024
     client.force_login(office.reporter_a)
-    response = client.post(
-        reverse("office:report", args=[office.target_a.pk]),
-        {
-            "as_of": "2022-03-31",
-            "value": "3",
-            "action": "draft",
-            "evidence": [SimpleUploadedFile("大.pdf", PDF + b" " * 2048)],
-        },
-    )
+    evidence = [SimpleUploadedFile("大.pdf", PDF + b" " * 2048)]
+    response = post_report(client, office.target_a, action="draft", evidence=evidence)
     body = response.content.decode().replace("\xa0", " ")
     assert "文件“大.pdf”大小为2.0 KB，超过了1.0 KB的上限" in body
     assert not ProgressRecord.objects.exists()
@@ -281,10 +262,7 @@ def test_submitted_record_cannot_be_edited_by_the_reporter(client, office):
 def test_correction_of_a_published_figure_is_a_new_record(client, office):
     make_record(office.target_a, MARCH, state=State.PUBLISHED, value=D(2))
     client.force_login(office.reporter_a)
-    client.post(
-        reverse("office:report", args=[office.target_a.pk]),
-        {"as_of": "2022-03-31", "value": "3", "note": "更正", "action": "submit"},
-    )
+    post_report(client, office.target_a, note="更正")
     assert list(office.target_a.records.values_list("state", "value").order_by("pk")) == [
         (State.PUBLISHED, D(2)),
         (State.SUBMITTED, D(3)),

@@ -64,7 +64,31 @@ def _require_id(model, value):
         raise Http404 from None
 
 
-class VersionedAdmin(HistoryAdmin):
+class ObjectRulesAdmin(HistoryAdmin):
+    """Row-level permissions come from tracking/access.py: `object_rules` maps an action
+    ("view", "change", "delete") to the rule that decides it for one row. Without a row,
+    Django's model permissions decide. The history pages look rows up outside
+    get_queryset(), so these checks are what guards them."""
+
+    object_rules = {}
+
+    def _allowed(self, action, request, obj):
+        rule = self.object_rules.get(action)
+        if obj is None or rule is None:
+            return getattr(super(), f"has_{action}_permission")(request, obj)
+        return rule(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed("view", request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed("change", request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed("delete", request, obj)
+
+
+class VersionedAdmin(ObjectRulesAdmin):
     """Carries the version in the change form; a stale save is refused with a message."""
 
     form = VersionCheckedForm
@@ -199,6 +223,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Target)
 class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [TargetResource]
+    object_rules = {"view": access.can_view_target, "change": access.can_change_target}
     list_display = [
         "code",
         "name",
@@ -247,17 +272,6 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress().visible_to(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        # Also guards the history pages, which look up deleted rows outside get_queryset().
-        if obj is None:
-            return super().has_view_permission(request)
-        return access.can_view_target(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return access.can_change_target(request.user, obj)
 
     @admin.display(description=_("目标"))
     def goal(self, target):
@@ -324,6 +338,11 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
 
 @admin.register(ProgressRecord)
 class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
+    object_rules = {
+        "view": access.can_view_record,
+        "change": access.can_change_record,
+        "delete": access.can_delete_record,
+    }
     resource_classes = [ProgressRecordResource]
     list_display = [
         "target",
@@ -377,22 +396,6 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 target__in=targets
             ).select_related("target")
         return form
-
-    def has_view_permission(self, request, obj=None):
-        # Also guards the history pages, which look up deleted rows outside get_queryset().
-        if obj is None:
-            return super().has_view_permission(request)
-        return access.can_view_record(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return access.can_change_record(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_delete_permission(request)
-        return access.can_delete_record(request.user, obj)
 
     def has_review_permission(self, request):
         return request.user.has_perm("tracking.review_progressrecord")
