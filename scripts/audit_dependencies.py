@@ -27,28 +27,36 @@ def main():
         text=True,
         check=False,
     )
+    lines, status = verdict(result.stdout, result.stderr)
+    print("\n".join(lines))
+    return status
+
+
+def verdict(output, errors=""):
+    """(lines to print, exit status) for pip-audit's JSON output."""
     try:
-        report = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        reason = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        print(f"NOT AUDITED: pip-audit could not run or reach its vulnerability service ({reason})")
-        return 0
-    dependencies = report["dependencies"]
+        dependencies = json.loads(output)["dependencies"]
+    except (json.JSONDecodeError, KeyError):
+        reason = (errors.strip().splitlines() or ["no output"])[-1]
+        return [f"NOT AUDITED: pip-audit could not run or reach its service ({reason})"], 0
     vulnerable = [d for d in dependencies if d.get("vulns")]
     skipped = [d for d in dependencies if "skip_reason" in d]
+    lines = []
     for dependency in vulnerable:
         for vuln in dependency["vulns"]:
             fixed = ", ".join(vuln.get("fix_versions", [])) or "no fixed version yet"
             name = f"{dependency['name']} {dependency['version']}"
-            print(f"VULNERABLE {name}: {vuln['id']} ({fixed})")
+            lines.append(f"VULNERABLE {name}: {vuln['id']} ({fixed})")
     if skipped:
-        print(
+        lines.append(
             f"NOT AUDITED: {len(skipped)} of {len(dependencies)} installed packages could not be "
             f"checked (is the vulnerability service reachable?), e.g. {skipped[0]['skip_reason']}"
         )
     audited = len(dependencies) - len(skipped)
-    print(f"pip-audit: {audited} packages audited, {len(vulnerable)} with known vulnerabilities")
-    return 1 if vulnerable else 0
+    lines.append(
+        f"pip-audit: {audited} packages audited, {len(vulnerable)} with known vulnerabilities"
+    )
+    return lines, 1 if vulnerable else 0
 
 
 if __name__ == "__main__":
