@@ -25,12 +25,12 @@ PRODUCTION_ENV = {
 
 
 def run_in_production(*args):
-    """A manage.py command in a fresh interpreter with the production environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    """A manage.py command in a fresh interpreter with only the production environment (not,
+    say, the DJANGO_ALLOW_ASYNC_UNSAFE that the browser tests set in this process)."""
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env={**clean, **PRODUCTION_ENV},
+        env={"PATH": os.environ.get("PATH", ""), **PRODUCTION_ENV},
         capture_output=True,
         text=True,
         check=False,
