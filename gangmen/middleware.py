@@ -1,7 +1,8 @@
-"""A database that cannot be reached costs the visitor a friendly page, never a stack trace."""
+"""Faults and hostile requests cost the visitor a clear 4xx or 503 page, never a stack trace."""
 
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -38,3 +39,23 @@ class DatabaseOutageMiddleware:
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to an address whose path or query string holds a NUL character.
+
+    No address of this site has one, and PostgreSQL refuses NUL in any string it is sent: the
+    driver raises ValueError, which would be a 500 wherever a URL part reaches a query.
+    Form fields already refuse it (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise SuspiciousOperation("NUL character in the request address")
+        return self.get_response(request)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware, so that its 400 page carries the header too.
+    "gangmen.middleware.RejectNulCharactersMiddleware",
     # Records the logged-in user as the author of every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: refuses logins after too many failures.

@@ -45,6 +45,7 @@ HOSTILE_QUERIES = [
     "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "on=2022-13-45",
     "%ff=%fe",
+    "q=%00",
     "next=%2F%2Fevil.example",
     "id__in=1,2)%3B--",
 ]

@@ -128,6 +128,7 @@ def test_dockerfile_matches_pyproject_and_runs_as_non_root():
     assert "pip install ." in dockerfile, "the image installs the dependencies of pyproject.toml"
     assert any(dep.startswith("gunicorn") for dep in project["dependencies"])
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.MULTILINE), "runs as root"
+    assert "pybabel compile --domain=django --directory=locale" in dockerfile, "no English"
     command = dockerfile.split("CMD", 1)[1]
     assert command.index("migrate") < command.index("collectstatic") < command.index("gunicorn")
 
