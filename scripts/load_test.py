@@ -8,9 +8,10 @@ loaded with the 2022 report; OFFICIALS reporters of one unit (co-unit of every t
 created. gunicorn serves the production settings (DEBUG=0) on loopback. READERS threads fetch
 the home, plan and target pages and the report workbook as fast as they can; each official logs
 in through the admin and submits RECORDS progress records through the phone form (GET the form,
-POST it with its CSRF token), each with a unique note. When the officials are done, the readers
-stop, and the database must hold every submitted record exactly once, submitted for review, with
-its one submit event — and no request may have failed.
+POST it with its CSRF token), each with a unique note, while a leader approves them from the
+review page as they arrive. When the officials are done and the queue is empty the readers stop,
+and the database must hold every submitted record exactly once, published, with one submit and
+one approve event — and no request may have failed.
 
 Why a threaded script and not locust: the test is a fixed amount of work whose every write is
 checked afterwards, not a sustained rate. Threads with one requests.Session each (cookies, CSRF)
@@ -44,6 +45,8 @@ RECORDS = int(os.environ.get("RECORDS", "25"))
 WORKERS = int(os.environ.get("GUNICORN_WORKERS", "3"))
 PASSWORD = secrets.token_urlsafe(12)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+REVIEW_LINK = re.compile(r'href="/office/review/(\d+)/"')
 
 
 def free_port():
@@ -116,6 +119,9 @@ def set_up_site(env):
         )
         user.groups.add(reporters)
         unit.members.add(user)
+    # A leader in no unit reviews every target.
+    leader = get_user_model().objects.create_user("leader", password=PASSWORD, is_staff=True)
+    leader.groups.add(Group.objects.get(name=access.LEADER))
     public = [
         "/",
         plan.get_absolute_url(),
@@ -129,6 +135,8 @@ class Tally:
     def __init__(self):
         self.lock = threading.Lock()
         self.seconds = defaultdict(list)
+        # First start and last end of each kind of request: its rate is over its own window.
+        self.window = {}
         self.failures = []
 
     def timed(self, kind, call, expected):
@@ -138,9 +146,12 @@ class Tally:
             status = response.status_code
         except requests.RequestException as error:
             response, status = None, repr(error)
-        elapsed = time.perf_counter() - started
+        ended = time.perf_counter()
+        elapsed = ended - started
         with self.lock:
             self.seconds[kind].append(elapsed)
+            first, _last = self.window.get(kind, (started, ended))
+            self.window[kind] = (min(first, started), ended)
             if status != expected:
                 self.failures.append(f"{kind}: {status} (expected {expected})")
         return response
@@ -157,17 +168,22 @@ class LoopbackSession(requests.Session):
         return response
 
 
-def official(base, number, target_pks, tally, submitted):
+def logged_in(base, username, tally):
     browser = LoopbackSession()
     login = base + "/admin/login/"
     page = tally.timed("login", lambda: browser.get(login), 200)
     token = TOKEN.search(page.text).group(1)
-    form = {"username": f"official{number}", "password": PASSWORD, "next": "/office/"}
+    form = {"username": username, "password": PASSWORD, "next": "/office/"}
     tally.timed(
         "login",
         lambda: browser.post(login, {**form, "csrfmiddlewaretoken": token}, allow_redirects=False),
         302,
     )
+    return browser
+
+
+def official(base, number, target_pks, tally, submitted):
+    browser = logged_in(base, f"official{number}", tally)
     # Random choices of targets and values, not secrets.
     rng = random.Random(number)  # noqa: S311  # nosec B311
     for index in range(RECORDS):
@@ -190,6 +206,36 @@ def official(base, number, target_pks, tally, submitted):
         submitted.append(note)
 
 
+def leader(base, tally, approved, officials_done):
+    """Approves what is waiting, as it arrives, until the officials are done and none is left;
+    the readers see the published figures appear."""
+    browser = logged_in(base, "leader", tally)
+    while True:
+        waiting = tally.timed("review", lambda: browser.get(base + "/office/review/"), 200)
+        pks = REVIEW_LINK.findall(waiting.text)
+        if not pks:
+            if officials_done.is_set():
+                return
+            time.sleep(0.2)
+            continue
+        for pk in pks:
+            url = f"{base}/office/review/{pk}/"
+            page = tally.timed("review", lambda url=url: browser.get(url), 200)
+            decision = {
+                "decision": "approve",
+                "version": VERSION.search(page.text).group(1),
+                "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),
+            }
+            tally.timed(
+                "review",
+                lambda url=url, decision=decision: browser.post(
+                    url, decision, allow_redirects=False
+                ),
+                302,
+            )
+            approved.append(int(pk))
+
+
 def reader(base, public, report, tally, stop):
     browser = LoopbackSession()
     rng = random.Random()  # noqa: S311  # nosec B311
@@ -201,26 +247,26 @@ def reader(base, public, report, tally, stop):
             tally.timed("read", lambda path=path: browser.get(base + path), 200)
 
 
-def check_every_write(submitted):
+def check_every_write(submitted, approved):
     from tracking.models import ProgressRecord, ReviewEvent
 
     records = ProgressRecord.objects.filter(note__startswith="load-")
     notes = list(records.values_list("note", flat=True))
-    missing = set(submitted) - set(notes)
-    duplicated = len(notes) - len(set(notes))
-    not_submitted = records.exclude(state=ProgressRecord.State.SUBMITTED).count()
-    events = ReviewEvent.objects.filter(record__in=records, action=ReviewEvent.Action.SUBMIT)
+    events = ReviewEvent.objects.filter(record__in=records)
     return {
         "submitted by officials": len(submitted),
         "records in the database": len(notes),
-        "missing": len(missing),
-        "duplicated": duplicated,
-        "not in review": not_submitted,
-        "submit events": events.count(),
+        "missing": len(set(submitted) - set(notes)),
+        "duplicated": len(notes) - len(set(notes)),
+        "approved by the leader": len(approved),
+        "published": records.filter(state=ProgressRecord.State.PUBLISHED).count(),
+        "submit events": events.filter(action=ReviewEvent.Action.SUBMIT).count(),
+        "approve events": events.filter(action=ReviewEvent.Action.APPROVE).count(),
     }
 
 
-def figures(kind, seconds, elapsed):
+def figures(kind, seconds, window):
+    elapsed = window[1] - window[0]
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[int(len(ms) * 0.95) - 1] if len(ms) > 1 else ms[0]
     return (
@@ -256,7 +302,8 @@ def main():
                     break
             except requests.RequestException:
                 time.sleep(0.2)
-        tally, submitted, stop = Tally(), [], threading.Event()
+        tally, submitted, approved = Tally(), [], []
+        stop, officials_done = threading.Event(), threading.Event()
         readers = [
             threading.Thread(target=reader, args=(base, public, report, tally, stop))
             for _ in range(READERS)
@@ -265,11 +312,14 @@ def main():
             threading.Thread(target=official, args=(base, n, target_pks, tally, submitted))
             for n in range(OFFICIALS)
         ]
+        reviewer = threading.Thread(target=leader, args=(base, tally, approved, officials_done))
         started = time.perf_counter()
-        for thread in readers + officials:
+        for thread in [*readers, *officials, reviewer]:
             thread.start()
         for thread in officials:
             thread.join()
+        officials_done.set()
+        reviewer.join()
         stop.set()
         for thread in readers:
             thread.join()
@@ -280,12 +330,12 @@ def main():
     database = env["DATABASE_URL"].split(":", 1)[0]
     print(
         f"\n{database}, gunicorn {WORKERS} workers, {READERS} readers, "
-        f"{OFFICIALS} officials × {RECORDS} records, {elapsed:.1f} s"
+        f"{OFFICIALS} officials × {RECORDS} records, 1 leader, {elapsed:.1f} s"
     )
-    for kind in ("read", "report", "login", "submit"):
+    for kind in ("read", "report", "login", "submit", "review"):
         if tally.seconds[kind]:
-            print(figures(kind, tally.seconds[kind], elapsed))
-    check = check_every_write(submitted)
+            print(figures(kind, tally.seconds[kind], tally.window[kind]))
+    check = check_every_write(submitted, approved)
     for name, value in check.items():
         print(f"{name:<24} {value}")
     print(f"failed requests          {len(tally.failures)}")
@@ -295,9 +345,12 @@ def main():
     expected = OFFICIALS * RECORDS
     ok = (
         not tally.failures
-        and check["records in the database"] == expected
-        and check["missing"] == check["duplicated"] == check["not in review"] == 0
-        and check["submit events"] == expected
+        and check["missing"] == check["duplicated"] == 0
+        and check["records in the database"] == check["submit events"] == expected
+        # Every record published exactly once, each by one approval.
+        and check["approved by the leader"] == check["published"] == expected
+        and check["approve events"] == expected
+        and len(set(approved)) == expected
     )
     print("LOAD TEST PASSED" if ok else "LOAD TEST FAILED")
     return 0 if ok else 1
