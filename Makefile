@@ -15,7 +15,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The English translation, compiled with Babel (pure Python), so that neither this machine nor
+# the Docker image needs GNU gettext. Only the .po is committed.
+MO := locale/en/LC_MESSAGES/django.mo
+$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/pybabel compile --domain=django --directory=locale
+
+install: $(VENV)/.installed $(MO)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

@@ -127,6 +127,28 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Public pages and API responses are cached until the published data change
+# (tracking/public_cache.py). With REDIS_URL (e.g. redis://redis:6379/0) every gunicorn worker
+# and host shares one cache and one data version; without it each process keeps its own.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis costs a request at most this long; the pages then render
+            # uncached (tracking/public_cache.py).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# How long a cached public response may be served. With Redis every change reaches every worker
+# at once, so only memory bounds it; without Redis a change made through one worker is not seen
+# by the others' caches, so they may serve the old page for at most 5 minutes.
+PUBLIC_CACHE_SECONDS = 24 * 60 * 60 if REDIS_URL else 5 * 60
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

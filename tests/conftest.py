@@ -9,7 +9,15 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.csp import inline_code
-from tracking.models import Jurisdiction, Milestone, Plan, ProgressRecord, Target, TaskArea
+from tracking.models import (
+    Jurisdiction,
+    Milestone,
+    Plan,
+    PreviousYearResult,
+    ProgressRecord,
+    Target,
+    TaskArea,
+)
 
 REPORT_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "gangmen_2022.toml"
 
@@ -160,3 +168,81 @@ def office(plan):
         observer=make_user("observer", access.OBSERVER),
         outsider=make_user("outsider"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public responses must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_large_plan(areas=5, targets_per_area=60, months=12):
+    """A generated plan far larger than Gangmen's: a third each of amount, growth and staged
+    targets, each with a published record at the end of every month. Written in bulk."""
+    plan = make_plan(slug="bigtown", name="大镇")
+    plan.areas.all().delete()
+    area_rows = TaskArea.objects.bulk_create(
+        TaskArea(plan=plan, position=n, numeral=f"（{n}）", title=f"领域{n}")
+        for n in range(1, areas + 1)
+    )
+    kinds = [Target.Kind.AMOUNT, Target.Kind.GROWTH, Target.Kind.MILESTONE]
+    targets = Target.objects.bulk_create(
+        Target(
+            plan=plan,
+            area=area,
+            code=f"G{area.position}-{n:02d}",
+            position=n,
+            name=f"生成目标{area.position}-{n}",
+            kind=kinds[n % 3],
+            measure_unit="万元",
+            target_value=None if kinds[n % 3] != Target.Kind.AMOUNT else Decimal(1200),
+            target_growth_pct=Decimal(7) if kinds[n % 3] == Target.Kind.GROWTH else None,
+            starts_on=plan.starts_on,
+            deadline=plan.ends_on,
+            source_text="生成的测试数据，非报告内容",
+        )
+        for area in area_rows
+        for n in range(1, targets_per_area + 1)
+    )
+    stages = {
+        target.pk: Milestone.objects.bulk_create(
+            Milestone(target=target, position=n, name=f"阶段{n}") for n in (1, 2, 3)
+        )
+        for target in targets
+        if target.kind == Target.Kind.MILESTONE
+    }
+
+    def figure(target, month):
+        if target.kind == Target.Kind.AMOUNT:
+            return {"value": Decimal(100 * month)}
+        if target.kind == Target.Kind.GROWTH:
+            return {"growth_pct": Decimal("6.5")}
+        return {"milestone": stages[target.pk][min((month - 1) // 4, 2)]}
+
+    records = [
+        ProgressRecord(
+            target=target,
+            as_of=datetime.date(plan.year, month, 28),
+            state=ProgressRecord.State.PUBLISHED,
+            **figure(target, month),
+        )
+        for target in targets
+        for month in range(1, months + 1)
+    ]
+    ProgressRecord.objects.bulk_create(records)
+    PreviousYearResult.objects.bulk_create(
+        PreviousYearResult(
+            plan=plan,
+            section=f"段落{n % 10}",
+            position=n,
+            name=f"成果{n}",
+            value=Decimal(n),
+            source_text="生成的测试数据",
+        )
+        for n in range(1, 201)
+    )
+    return plan

@@ -56,7 +56,7 @@ def public_urls(target):
 
 
 @pytest.mark.parametrize(
-    ("language", "message"), [("zh-hans", "暂时无法访问"), ("en", 'lang="en"')]
+    ("language", "message"), [("zh-hans", "暂时无法访问"), ("en", "Temporarily unavailable")]
 )
 def test_public_pages_answer_a_friendly_503_and_recover_by_themselves(
     client, plan, outage, language, message

@@ -196,6 +196,11 @@ class Plan(models.Model):
         return reverse("tracking:plan", args=[self.jurisdiction.slug, self.year])
 
     @property
+    def url_args(self):
+        """The jurisdiction and year that name this plan in every public URL."""
+        return [self.jurisdiction.slug, self.year]
+
+    @property
     def review_year(self):
         """The year section 一 of the report looks back on."""
         return self.year - 1
@@ -234,6 +239,10 @@ class TaskArea(models.Model):
 
     def __str__(self):
         return f"{self.numeral}{self.title}"
+
+    def get_absolute_url(self):
+        plan = self.plan
+        return reverse("tracking:area", args=[plan.jurisdiction.slug, plan.year, self.position])
 
 
 class TargetQuerySet(models.QuerySet):
@@ -279,7 +288,11 @@ class TargetQuerySet(models.QuerySet):
             "milestones",
             models.Prefetch(
                 "records",
-                queryset=ProgressRecord.objects.published().select_related("milestone"),
+                # Ordered so that of two published records for one date (a correction) the
+                # later one comes last and counts.
+                queryset=ProgressRecord.objects.published()
+                .select_related("milestone")
+                .order_by("as_of", "pk"),
                 to_attr="published_records",
             ),
         )
@@ -507,10 +520,30 @@ class Target(VersionedModel):
         records = getattr(self, "published_records", None)
         if records is None:
             records = list(
-                ProgressRecord.objects.published().filter(target=self).select_related("milestone")
+                ProgressRecord.objects.published()
+                .filter(target=self)
+                .select_related("milestone")
+                .order_by("as_of", "pk")
             )
         records = sorted((r for r in records if r.as_of <= on), key=lambda r: r.as_of)
         return status.assess(self._status_inputs(records), on)
+
+    def progress_history(self):
+        """Each published date's figure with the status it gave then, oldest first: the series
+        the target's chart and table show. Needs with_progress(); a correction replaces the
+        figure of its date."""
+        latest_per_date = {record.as_of: record for record in self.published_records}
+        return [(record, self.assess(record.as_of)) for record in latest_per_date.values()]
+
+    @property
+    def latest_record(self):
+        """The published record that decides today's status (needs with_progress())."""
+        return self.published_records[-1] if self.published_records else None
+
+    @property
+    def stages_reached(self):
+        """How many stages of a qualitative task are reached (needs with_progress())."""
+        return _stages_reached(self.published_records)
 
     def _status_inputs(self, records):
         latest = records[-1] if records else None
@@ -530,11 +563,13 @@ class Target(VersionedModel):
             latest_growth_pct=latest.growth_pct if latest else None,
             period_values={r.as_of: r.value for r in records if r.value is not None},
             stage_count=len(milestones),
-            stages_reached=max(
-                (r.milestone.position for r in records if r.milestone_id), default=0
-            ),
+            stages_reached=_stages_reached(records),
             stage_due_dates=[m.due_on for m in milestones],
         )
+
+
+def _stages_reached(records):
+    return max((r.milestone.position for r in records if r.milestone_id), default=0)
 
 
 class Milestone(models.Model):
@@ -568,9 +603,15 @@ class Milestone(models.Model):
 
 
 class ProgressRecordQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition():
+        """What "published" means: the one place that decides it. A condition rather than only
+        a filter so that the records' history (corrections) is judged by the same rule."""
+        return Q(state=ProgressRecord.State.PUBLISHED)
+
     def published(self):
-        """The records the public may see. The one place that decides what "published" means."""
-        return self.filter(state=ProgressRecord.State.PUBLISHED)
+        """The records the public may see."""
+        return self.filter(self.published_condition())
 
     def visible_to(self, user):
         from tracking import access  # imported late: access imports these models
@@ -581,6 +622,40 @@ class ProgressRecordQuerySet(models.QuerySet):
         from tracking import access
 
         return self.filter(access.reviewable_records(user))
+
+    def for_plan(self, plan):
+        return self.filter(target__plan=plan)
+
+    def latest_as_of(self):
+        """The date of the most recent of these records, or None."""
+        return self.aggregate(latest=models.Max("as_of"))["latest"]
+
+    def corrections(self):
+        """Every change to a published figure among these records, oldest first, read from
+        their history: a published record edited later, or a second record published for the
+        same target and date. Each is (before, after), two historical rows whose history_date
+        says when the new figure was published. One query."""
+        published_versions = (
+            ProgressRecord.history.filter(
+                ProgressRecordQuerySet.published_condition(), id__in=self.values("pk")
+            )
+            .exclude(history_type="-")
+            .select_related("milestone")
+            .order_by("target_id", "as_of", "history_date", "history_id")
+        )
+        corrections, shown = [], {}
+        for version in published_versions:
+            key = (version.target_id, version.as_of)
+            figure = (version.value, version.growth_pct, version.milestone_id)
+            before = shown.get(key)
+            if before is not None and figure != (
+                before.value,
+                before.growth_pct,
+                before.milestone_id,
+            ):
+                corrections.append((before, version))
+            shown[key] = version
+        return sorted(corrections, key=lambda pair: pair[1].history_date)
 
     def awaiting_review(self):
         return self.filter(state=ProgressRecord.State.SUBMITTED)

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from tracking import workbooks
 from tracking.import_admin import XLSX_TYPE
-from tracking.models import Plan, Target
+from tracking.models import Target
+from tracking.public_cache import cached_public
+from tracking.views import get_plan
 
 
 def _workbook_response(content, filename):
@@ -15,21 +17,17 @@ def _workbook_response(content, filename):
     return response
 
 
-def _get_plan(jurisdiction, year):
-    return get_object_or_404(
-        Plan.objects.select_related("jurisdiction"), jurisdiction__slug=jurisdiction, year=year
-    )
-
-
+@cached_public()
 def plan_report(request, jurisdiction, year):
-    plan = _get_plan(jurisdiction, year)
+    plan = get_plan(jurisdiction, year)
     targets = Target.objects.for_plan(plan).with_progress()
     content = workbooks.progress_report(plan, targets, timezone.localdate())
     return _workbook_response(content, f"{jurisdiction}-{year}-progress.xlsx")
 
 
+@cached_public()
 def area_report(request, jurisdiction, year, position):
-    plan = _get_plan(jurisdiction, year)
+    plan = get_plan(jurisdiction, year)
     area = get_object_or_404(plan.areas, position=position)
     targets = Target.objects.for_plan(plan).filter(area=area).with_progress()
     content = workbooks.progress_report(plan, targets, timezone.localdate())

@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracking import access, cells, spreadsheets
+from tracking import access, cells, public_cache, spreadsheets
 from tracking.models import (
     ImportRun,
     Milestone,
@@ -201,6 +201,8 @@ class SpreadsheetResource(resources.ModelResource):
             with transaction.atomic():
                 self.write(creates, updates)
                 self.record_run(result, kwargs.get("file_name") or "", kwargs.get("user"))
+                # Bulk writes send no save signals: the public pages' cache is told here.
+                public_cache.data_changed()
         except IntegrityError as error:
             result.append_base_error(
                 Error(

@@ -333,3 +333,11 @@ MEASURES = {
     "quota": _measure_quota,
     "milestone": _measure_milestone,
 }
+
+
+def tally(assessments):
+    """How many of the assessments have each status: (status, count) in the Status order."""
+    counts = {status: 0 for status in Status}
+    for assessment in assessments:
+        counts[assessment.status] += 1
+    return list(counts.items())

@@ -1,23 +1,22 @@
 from django.urls import path
 
-from tracking import report_views, views
+from tracking import converters, report_views, views  # noqa: F401 - converters: <year:…>
 
 app_name = "tracking"
 
+PLAN = "<slug:jurisdiction>/<year:year>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<slug:jurisdiction>/<int:year>/", views.plan_detail, name="plan"),
+    path(PLAN, views.plan_detail, name="plan"),
+    path(f"{PLAN}print/", views.plan_print, name="plan_print"),
+    path(f"{PLAN}review/", views.previous_year, name="previous_year"),
+    path(f"{PLAN}report.xlsx", report_views.plan_report, name="plan_report"),
+    path(f"{PLAN}areas/<position:position>/", views.area_detail, name="area"),
     path(
-        "<slug:jurisdiction>/<int:year>/report.xlsx", report_views.plan_report, name="plan_report"
-    ),
-    path(
-        "<slug:jurisdiction>/<int:year>/areas/<int:position>/report.xlsx",
+        f"{PLAN}areas/<position:position>/report.xlsx",
         report_views.area_report,
         name="area_report",
     ),
-    path(
-        "<slug:jurisdiction>/<int:year>/targets/<str:code>/",
-        views.target_detail,
-        name="target",
-    ),
+    path(f"{PLAN}targets/<str:code>/", views.target_detail, name="target"),
 ]

@@ -53,7 +53,10 @@ def test_reporter_submits_on_a_phone_and_leader_approves(live_server, browser):
     make_user("reporter", access.REPORTER, [unit])
     make_user("leader", access.LEADER)
 
-    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    # A Chinese browser: the pages follow Accept-Language now that an English translation exists.
+    phone = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, locale="zh-CN"
+    )
     page = phone.new_page()
     _log_in(page, live_server.url, "reporter")
     page.get_by_role("link", name="填报进度").click()
@@ -66,7 +69,7 @@ def test_reporter_submits_on_a_phone_and_leader_approves(live_server, browser):
     phone.close()
     assert ProgressRecord.objects.get().state == ProgressRecord.State.SUBMITTED
 
-    desk = browser.new_context()
+    desk = browser.new_context(locale="zh-CN")
     page = desk.new_page()
     _log_in(page, live_server.url, "leader")
     page.goto(f"{live_server.url}/office/review/")

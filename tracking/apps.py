@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+class TrackingConfig(AppConfig):
+    name = "tracking"
+
+    def ready(self):
+        from tracking import models, public_cache
+
+        # Every model whose rows the public pages or the API show: a save or delete of any of
+        # them invalidates the cached public responses. (Bulk writes call data_changed().)
+        shown = [
+            models.Jurisdiction,
+            models.Plan,
+            models.TaskArea,
+            models.Target,
+            models.Milestone,
+            models.ProgressRecord,
+            models.PreviousYearResult,
+            models.Unit,
+        ]
+        for model in shown:
+            post_save.connect(public_cache.on_public_data_saved, sender=model)
+            post_delete.connect(public_cache.on_public_data_saved, sender=model)

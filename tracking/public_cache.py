@@ -1,0 +1,104 @@
+"""Caching of the public pages and the open-data API until the published data change.
+
+Every cached response sits under a key holding a *data version*, the language, the day (a status
+depends on the date it is judged on) and the full path with its query string. The version lives in
+the cache itself, so with Redis every gunicorn worker and host shares it; ``data_changed()`` moves
+it on, and from then on every old entry is simply never asked for again (and expires).
+
+``data_changed()`` is called by the signals of the models the public pages show (connected in
+``TrackingConfig.ready``) and by the bulk writes that bypass signals (spreadsheet import).
+"""
+
+import hashlib
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-data-version"
+
+
+def _without_cache_if_down(operation, fallback=None):
+    """The cache only saves work. If it is unreachable (Redis down), log it and carry on
+    without it: pages are then rendered afresh, and saving data never fails because of it."""
+    try:
+        return operation()
+    except Exception:
+        logger.warning("cache unavailable; serving the public pages uncached", exc_info=True)
+        return fallback
+
+
+def data_version():
+    # A missing version (first start, or evicted from a local-memory cache) starts from the
+    # clock, never from 1: a restarted count could meet entries cached under its old numbers.
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    return cache.get(VERSION_KEY)
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted in between: any fresh value will do
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _bump_if_up():
+    _without_cache_if_down(_bump)
+
+
+def data_changed():
+    """Invalidate every cached public response: now, and again when the transaction commits.
+
+    Now, so that nothing cached before the write is served; on commit, because another worker
+    may have cached the old data (still all it could see) while the transaction was open.
+    """
+    _bump_if_up()
+    transaction.on_commit(_bump_if_up)
+
+
+def cached_public(*, params=()):
+    """Serve a public view from the cache, keyed by data version, language, day, path and the
+    query parameters the view reads (``params``; others cannot multiply the entries)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            version = _without_cache_if_down(data_version)
+            if version is None:
+                return view(request, *args, **kwargs)
+            query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+            address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+            key = ":".join(
+                [
+                    "public",
+                    str(version),
+                    translation.get_language() or "",
+                    timezone.localdate().isoformat(),
+                    address,
+                ]
+            )
+            response = _without_cache_if_down(lambda: cache.get(key))
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+                # Only complete, visitor-independent answers are kept.
+                if response.status_code == 200 and not response.cookies:
+                    _without_cache_if_down(
+                        lambda: cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+                    )
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def on_public_data_saved(sender, **kwargs):
+    data_changed()
