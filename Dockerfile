@@ -8,6 +8,8 @@ COPY gangmen ./gangmen
 COPY tracking ./tracking
 RUN pip install .
 COPY . .
+# The translations are compiled in the image (Babel, pure Python: no system gettext needed).
+RUN if [ -d locale ]; then pybabel compile --domain=django --directory=locale; fi
 
 RUN useradd --system --uid 10001 --home /app tracker && mkdir -p /app/media && chown -R tracker /app
 USER tracker

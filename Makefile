@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint bench-import bench
+.PHONY: run test install lint audit load-test bench-import bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Security review: bandit on our code, pip-audit on the installed dependencies (prints
+# NOT AUDITED instead of failing when its vulnerability service cannot be reached).
+audit: install
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive gangmen tracking scripts bench
+	$(BIN)/python scripts/audit_dependencies.py
+
+# Readers browse while officials submit, against gunicorn on loopback (see README, "Load").
+load-test: install
+	$(BIN)/python scripts/load_test.py
 
 # Rows per second importing 10,000 progress rows (see README, "Spreadsheets").
 bench-import: install

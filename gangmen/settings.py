@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +57,8 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Production (DEBUG=0) needs a long random SECRET_KEY in the "
             "environment, e.g. from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
+    # Only ever used with DEBUG on.
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     "tracking",
 ]
 
@@ -81,11 +84,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracking.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: the "database unavailable" page speaks the visitor's language.
+    "gangmen.middleware.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware, so that its 400 page carries the header too.
+    "gangmen.middleware.RejectNulCharactersMiddleware",
     # Records the logged-in user as the author of every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: refuses logins after too many failures.
@@ -162,6 +170,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner in every management command
 AXES_LOCKOUT_TEMPLATE = "tracking/office/locked_out.html"
+# Behind TRUSTED_PROXY_COUNT reverse proxies the client is the address the outermost of them
+# saw, not REMOTE_ADDR (the innermost proxy) nor whatever a client wrote into X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "gangmen.proxy.client_address"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
@@ -207,6 +219,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In production whitenoise serves the collected files with far-future caching, gzip and brotli
+# (the brotli package is a dependency so that whitenoise writes the .br files).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -237,12 +251,32 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracking.import_admin.DatabaseTmpStorage"
 
 
+# Content-Security-Policy, in development too so that an inline script or style shows up at once:
+# everything comes from the site itself, nothing inline, no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 

@@ -40,6 +40,11 @@ def test_numbers_are_read_from_numbers_and_text(raw, expected):
         ("abc", "“abc”不是数字。"),
         ("1.2.3", "“1.2.3”不是数字。"),
         (True, "“True”不是数字。"),
+        # Found by tests/test_properties.py: these crashed the import instead of being refused.
+        (float("inf"), "“inf”不是数字。"),
+        (D("NaN"), "“NaN”不是数字。"),
+        (6.666666666666668e26, "“6.666666666666668e+26”超出可以记录的数值范围。"),
+        ("1" + "0" * 20, f"“1{'0' * 20}”超出可以记录的数值范围。"),
     ],
 )
 def test_malformed_numbers_are_refused_with_the_reason(raw, message):

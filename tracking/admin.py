@@ -3,8 +3,10 @@ review step taken through the model's transition methods, all by the rules of tr
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -41,10 +43,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """The change history (who, when, before/after) is shown; it is never written back over
     the current row, which would bypass review and the version check."""
 
+    def history_view(self, request, object_id, extra_context=None):
+        _require_id(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
+        _require_id(self.model, object_id)
+        _require_id(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _require_id(model, value):
+    """A history address whose id is not a valid key is a missing page, not a server error:
+    simple-history hands the id to the database unchecked (a ValueError, a 500)."""
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError:
+        raise Http404 from None
 
 
 class ObjectRulesAdmin(HistoryAdmin):

@@ -38,6 +38,9 @@ _COMPACT_DATE = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Serial numbers of 1 January 2000 and 31 December 2100: the only dates a plan can use.
 _SERIAL_RANGE = (36526, 73415)
+# No figure comes near this (a figure holds 12 digits before the point); beyond it a number is a
+# typing or file error, and converting it between units would exceed Decimal's precision.
+LARGEST_NUMBER = Decimal(10) ** 20
 
 
 def fold(value):
@@ -65,10 +68,10 @@ def parse_number(value):
     if isinstance(value, bool):
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
     if isinstance(value, int | Decimal):
-        return units.tidy(Decimal(value))
+        return _within_range(Decimal(value), value)
     if isinstance(value, float):
         # repr() gives the shortest decimal that reads back as this float: 0.1, not 0.1000000…
-        return units.tidy(Decimal(repr(value)))
+        return _within_range(Decimal(repr(value)), value)
     text = fold(value).replace(" ", "")
     if not text:
         return None
@@ -82,9 +85,18 @@ def parse_number(value):
     if not _NUMBER.match(text):
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
     try:
-        return units.tidy(Decimal(text))
+        return _within_range(Decimal(text), value)
     except InvalidOperation:
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value}) from None
+
+
+def _within_range(number, value):
+    """Refuse infinities, NaN and numbers no figure can be (they would not even convert)."""
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
+    if abs(number) >= LARGEST_NUMBER:
+        raise ValueError(_("“%(value)s”超出可以记录的数值范围。") % {"value": value})
+    return units.tidy(number)
 
 
 def split_number_and_unit(value):
@@ -156,11 +168,15 @@ def parse_date(value):
 
 
 def _from_serial(serial):
-    if serial != int(serial) or not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+    try:
+        days = int(serial)  # NaN and infinities have no whole number of days
+    except (ValueError, OverflowError):
+        days = None
+    if days is None or days != serial or not _SERIAL_RANGE[0] <= days <= _SERIAL_RANGE[1]:
         raise ValueError(
             _("“%(value)s”不是2000至2100年间的日期（Excel 日期序号）。") % {"value": serial}
         )
-    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+    return _EXCEL_EPOCH + datetime.timedelta(days=days)
 
 
 def split_header(header):

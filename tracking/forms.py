@@ -115,22 +115,34 @@ class ProgressEntryForm(VersionCheckedForm):
                 }
 
     def save_entry(self, *, user, submit):
-        """Save the record and its evidence, then submit it if asked, all or nothing."""
+        """Save the record and its evidence, then submit it if asked, all or nothing.
+
+        Files reach the disk before their rows commit; if anything fails afterwards the rows are
+        rolled back and the stored files deleted, so no orphan is left behind.
+        """
         record = self.save(commit=False)
-        with transaction.atomic():
-            if record.pk is None:
-                record.entered_by = user
-            record.save()
-            for upload in self.cleaned_data["evidence"]:
-                EvidenceFile.objects.create(
-                    record=record,
-                    file=upload,
-                    original_name=upload.name[:200],
-                    size_bytes=upload.size,
-                    uploaded_by=user,
-                )
-            if submit:
-                record.submit(by=user)
+        stored = []
+        try:
+            with transaction.atomic():
+                if record.pk is None:
+                    record.entered_by = user
+                record.save()
+                for upload in self.cleaned_data["evidence"]:
+                    evidence = EvidenceFile(
+                        record=record,
+                        original_name=upload.name[:200],
+                        size_bytes=upload.size,
+                        uploaded_by=user,
+                    )
+                    evidence.file.save(upload.name, upload, save=False)
+                    stored.append(evidence.file)
+                    evidence.save()
+                if submit:
+                    record.submit(by=user)
+        except BaseException:
+            for file in stored:
+                file.delete(save=False)
+            raise
         return record
 
 

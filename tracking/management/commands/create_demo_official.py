@@ -14,7 +14,8 @@ from django.db import transaction
 from tracking import access
 from tracking.models import Plan, Unit
 
-DEMO_PASSWORD = "gangmen-demo-2022"  # noqa: S105 - printed on purpose; refused outside DEBUG
+# Printed on purpose; the command refuses to run outside DEBUG.
+DEMO_PASSWORD = "gangmen-demo-2022"  # noqa: S105  # nosec B105
 DEMO_UNIT = "演示单位（仅供演示，非报告内容）"
 DEMO_ACCOUNTS = [
     ("demo", "演示填报员", access.REPORTER),
