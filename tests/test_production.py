@@ -68,7 +68,8 @@ def test_an_unexpected_error_shows_no_details(monkeypatch, language):
         raise RuntimeError("secret-internal-detail")
 
     monkeypatch.setattr(Plan.objects, "current", explode)
-    client = Client(raise_request_exception=False, headers={"accept-language": language})
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = language
     response = client.get(reverse("tracking:home"))
     page = response.content.decode()
     assert response.status_code == 500
