@@ -20,7 +20,7 @@ import json
 import os
 import secrets
 import socket
-import subprocess
+import subprocess  # nosec B404 - runs our own commands, never user input
 import sys
 import tempfile
 import time
@@ -76,7 +76,7 @@ def child_env(url, **extra):
 
 
 def run(args, url, **extra):
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603  # nosec B603
         args, cwd=ROOT, env=child_env(url, **extra), capture_output=True, text=True
     )
     if done.returncode:
@@ -124,7 +124,7 @@ def load_test(url, pages):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     host = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603  # nosec B603
         [PYTHON, "-m", "gunicorn", "gangmen.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--log-level", "warning"],
         cwd=ROOT, env=child_env(url),
@@ -133,7 +133,7 @@ def load_test(url, pages):
         _wait_until_up(f"{host}/bench/trivial/")
         with tempfile.TemporaryDirectory() as folder:
             prefix = f"{folder}/load"
-            subprocess.run(
+            subprocess.run(  # noqa: S603  # nosec B603
                 [PYTHON, "-m", "locust", "-f", "bench/locustfile.py", "--headless",
                  "-u", str(LOAD_CLIENTS), "-r", str(LOAD_CLIENTS), "-t", f"{LOAD_SECONDS}s",
                  "--host", host, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
@@ -161,7 +161,7 @@ def load_test(url, pages):
 def _wait_until_up(url):
     for _ in range(60):
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback server
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback server  # nosec B310
                 return
         except OSError:
             time.sleep(0.5)

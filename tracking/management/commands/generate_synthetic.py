@@ -115,7 +115,7 @@ class Command(BaseCommand):
 
 def generate(size, seed):
     """Write one size of synthetic data; the caller holds the transaction."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets  # nosec B311
     templates = _read_templates()
     counts = dict.fromkeys(["jurisdictions", "plans", "targets", "milestones", "records"], 0)
     county = Jurisdiction.objects.create(
