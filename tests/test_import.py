@@ -468,11 +468,7 @@ def test_an_oversized_upload_is_refused_by_the_form(client, statistician, plan, 
     assert not PendingImport.objects.exists()
 
 
-def test_history_is_written_for_bulk_imports_once_simple_history_is_installed(
-    plan, targets, superuser
-):
-    if not hasattr(ProgressRecord, "history"):
-        pytest.skip("django-simple-history arrives with the officials' workflow (issue 4)")
+def test_history_is_written_for_bulk_imports(plan, targets, superuser):
     data = xlsx([HEADER, ["A2", None, None, "2022-03-31", 2, None, ""]])
     run(ProgressRecordResource, plan, superuser, data)
     assert ProgressRecord.history.filter(history_user=superuser).count() == 1
