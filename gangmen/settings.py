@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracking.context_processors.demo_data",
             ],
         },
     },
@@ -119,9 +120,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gangmen.wsgi.application"
 
+# `make demo`: the real plan with generated progress, in a database file of its own
+# (demo.sqlite3), with a banner on every page saying that the progress is demo data. The demo
+# progress command refuses to run without it, so it never reaches the real database.
+DEMO_DATA = envbool("DEMO_DATA", "0")
+
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        default=f"sqlite:///{BASE_DIR / ('demo.sqlite3' if DEMO_DATA else 'db.sqlite3')}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -145,6 +151,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# A demo sharing a Redis with the real site never serves its pages, nor reads the real ones.
+if DEMO_DATA:
+    CACHES["default"]["KEY_PREFIX"] = "demo"
 # How long a cached public response may be served. With Redis every change reaches every worker
 # at once, so only memory bounds it; without Redis a change made through one worker is not seen
 # by the others' caches, so they may serve the old page for at most 5 minutes.

@@ -112,9 +112,11 @@ def test_results_are_the_previous_years(client, gangmen):
         "year": 2021,
         "area": "经济运行",
         "name": "地区生产总值",
+        "name_en": "Gross regional product",
         "value": D("17.1"),
         "qualifier": "",
         "unit": "亿元",
+        "unit_en": "hundred million yuan",
         "growth_pct": D("10.6"),
         "source_text": "完成地区生产总值17.1亿元，同比增长10.6%",
     }

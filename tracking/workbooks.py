@@ -7,6 +7,7 @@ the site can become a formula in someone's Excel.
 import io
 import re
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -170,13 +171,14 @@ def progress_report(plan, targets, on=None):
         by_area.setdefault(target.area, []).append(target)
     for area, area_targets in by_area.items():
         sheet = book.create_sheet(_sheet_title(str(area), taken))
-        _append(
-            sheet,
-            [
-                _("%(plan)s · %(area)s 目标任务完成情况（截至%(on)s）")
-                % {"plan": plan.title, "area": area, "on": date_format(on)}
-            ],
-        )
+        title = _("%(plan)s · %(area)s 目标任务完成情况（截至%(on)s）") % {
+            "plan": plan.title,
+            "area": area,
+            "on": date_format(on),
+        }
+        if settings.DEMO_DATA:
+            title = "【演示数据，非真实进度】" + title
+        _append(sheet, [title])
         sheet["A1"].font = BOLD
         headers = list(REPORT_HEADERS)
         headers[3] = _("%(year)s年基数") % {"year": plan.review_year}
