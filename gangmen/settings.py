@@ -4,6 +4,7 @@ One file, read from the environment. The defaults give a development site on an 
 the project folder; production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -120,16 +121,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gangmen.wsgi.application"
 
-# `make demo`: the real plan with generated progress, in a database file of its own
-# (demo.sqlite3), with a banner on every page saying that the progress is demo data. The demo
-# progress command refuses to run without it, so it never reaches the real database.
+# `make demo`: the real plan with generated progress, always in a SQLite file of its own
+# (demo.sqlite3, whatever DATABASE_URL says), with a banner on every page saying that the
+# progress is demo data. The demo progress command refuses to run without it, so demo progress
+# never reaches the real database. The public pages then judge on DEMO_AS_OF (mid-year) by
+# default, the date the demo progress runs up to.
 DEMO_DATA = envbool("DEMO_DATA", "0")
+DEMO_AS_OF = datetime.date.fromisoformat(os.environ.get("DEMO_AS_OF", "2022-06-30"))
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / ('demo.sqlite3' if DEMO_DATA else 'db.sqlite3')}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": (
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "demo.sqlite3"}
+        if DEMO_DATA
+        else dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

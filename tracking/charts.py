@@ -14,9 +14,12 @@ WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 32
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
-# The y axis gets at most this many intervals, whatever the figures (a typo of 5,000,000 for
-# 500 gives a few large steps, not 40,000 ticks).
+# The y axis gets at most this many intervals, whatever the figures.
 MAX_INTERVALS = 6
+# Nor does it grow past this many times the goal line (at least 400%): a typo of 5,000,000 亩
+# for 500 亩 is drawn at the top edge, marked with its figure, instead of flattening the chart.
+AXIS_LIMIT_TIMES_GOAL = 4
+AXIS_LIMIT_MIN = Decimal(400)
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
 MID_MONTH = datetime.timedelta(days=14)
 HUNDRED = Decimal(100)
@@ -39,6 +42,8 @@ class ProgressChart:
 
     actual: list
     expected: list
+    # Points above the axis limit, drawn at its top edge with their figure.
+    off_scale: list
     goal_y: float
     goal_label: str
     y_ticks: list
@@ -84,10 +89,12 @@ def progress_chart(series, starts_on, deadline, goal=HUNDRED, measures_growth=Fa
     drawn = [(day, p, e) for day, p, e in series if p is not None]
     if not drawn:
         return None
+    limit = max(AXIS_LIMIT_MIN, abs(goal) * AXIS_LIMIT_TIMES_GOAL)
     figures = [goal, Decimal(0)] + [p for _, p, _ in drawn] + [e for _, _, e in drawn if e]
-    bottom, top, step = nice_axis(min(figures), max(figures))
+    bottom, top, step = nice_axis(max(min(figures), -limit), min(max(figures), limit))
 
     def y(value):
+        value = min(max(value, bottom), top)
         return round(TOP + float((top - value) / (top - bottom)) * PLOT_HEIGHT, 1)
 
     span = max((deadline - starts_on).days, 1)
@@ -105,6 +112,7 @@ def progress_chart(series, starts_on, deadline, goal=HUNDRED, measures_growth=Fa
     ]
     return ProgressChart(
         actual=[Point(x(day), y(p), f"{_plain(p)}%") for day, p, _ in drawn],
+        off_scale=[Point(x(day), TOP + 12, f"↑ {_plain(p)}%") for day, p, _ in drawn if p > top],
         expected=[Point(x(day), y(e), f"{_plain(e)}%") for day, _, e in drawn if e is not None],
         goal_y=y(goal),
         goal_label=f"{_plain(goal)}%",

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, wraps
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -71,10 +72,13 @@ def parse_judgement_date(text):
 
 def judgement_date(request, plan):
     """``?on=`` if given (moved into the plan's year if outside it), else the plan's default:
-    today while its year runs, its year end once it is over."""
+    today while its year runs, its year end once it is over (on a demo site, the mid-year date
+    its demo progress runs up to)."""
     today = timezone.localdate()
     text = request.GET.get("on", "").strip()
     if not text:
+        if settings.DEMO_DATA:
+            return JudgementDate(plan, plan.judgement_date_within_year(settings.DEMO_AS_OF), today)
         return JudgementDate(plan, plan.default_judgement_date(today), today)
     asked = parse_judgement_date(text)
     on = plan.judgement_date_within_year(asked)
