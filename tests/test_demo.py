@@ -3,6 +3,7 @@ progress for mid-year, in a database of its own, with a banner on every page; ne
 into real data."""
 
 import datetime
+import io
 import json
 import os
 import subprocess
@@ -27,7 +28,7 @@ BANNER = "演示数据，非真实进度"
 def demo_site(settings, gangmen):
     settings.DEMO_DATA = True
     settings.DEMO_AS_OF = datetime.date(2022, 6, 30)
-    call_command("load_demo_progress", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_demo_progress", verbosity=0, stdout=io.StringIO())
     return gangmen
 
 
@@ -63,7 +64,7 @@ def test_demo_progress_runs_to_mid_year_is_labelled_and_spreads_over_the_statuse
 
 def test_demo_progress_is_written_once(demo_site):
     count = ProgressRecord.objects.count()
-    call_command("load_demo_progress", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_demo_progress", verbosity=0, stdout=io.StringIO())
     assert ProgressRecord.objects.count() == count
 
 
