@@ -117,6 +117,7 @@ def test_the_date_picker_works_without_javascript(client, gdp):
     assert 'type="date" id="as-of-date" name="on" value="2022-07-31"' in body
     assert 'min="2022-01-01" max="2022-12-31"' in body
     assert f'href="{gdp.get_absolute_url()}?on=2022-07-31"' in body, "links keep the date"
+    assert 'name="next" value="/testtown/2022/?on=2022-07-31"' in body, "so does the switch"
 
 
 def test_a_date_outside_the_year_is_moved_into_it_and_said_so(client, gdp):

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from tests.conftest import REPORT_DATA, make_record
-from tracking.models import PreviousYearResult, Target, TaskArea
+from tracking.models import Milestone, PreviousYearResult, Target, TaskArea
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def test_every_name_the_public_pages_show_has_an_english_name(gangmen):
             if not r.measure_unit_en
         ),
     ]
+    missing += [str(m) for m in Milestone.objects.filter(target__plan=gangmen, name_en="")]
     assert not missing, f"no English name: {missing}"
     assert gangmen.title_en and gangmen.source_en
     conflicts = Target.objects.filter(plan=gangmen).exclude(report_conflict="")
