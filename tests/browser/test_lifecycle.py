@@ -129,6 +129,8 @@ def test_the_a4_print_never_splits_a_number(
     context = _context(browser, live_server, "desktop", language)
     page = context.new_page()
     page.goto(live_server.url + "/gangmen/2022/print/")
+    row = "getComputedStyle(document.querySelector('table.targets tbody tr')).display"
+    assert page.evaluate(row) == "table-row", "on screen the report's tables stay tables"
     numbers = page.evaluate(
         "() => [...document.querySelectorAll('table .num')].map(n => n.innerText.trim())"
     )
