@@ -55,17 +55,7 @@ audit: install
 	$(BIN)/python scripts/audit_dependencies.py
 
 # Readers browse while officials submit, against gunicorn on loopback (see README, "Load").
-load-# The real plan with a generated, clearly labelled demo set of progress up to mid-year, in its
-# own database file (demo.sqlite3) with a banner on every page; `make run` stays the real plan.
-demo: install
-	DEMO_DATA=1 $(BIN)/python manage.py migrate --noinput
-	DEMO_DATA=1 $(BIN)/python manage.py load_report fixtures/gangmen_2022.toml
-	DEMO_DATA=1 $(BIN)/python manage.py load_demo_progress
-	DEMO_DATA=1 $(BIN)/python manage.py create_demo_official
-	@echo "演示站点（演示数据，非真实进度）：http://127.0.0.1:$(PORT)/"
-	DEMO_DATA=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
-
-test: install
+load-test: install
 	$(BIN)/python scripts/load_test.py
 
 # Rows per second importing 10,000 progress rows (see README, "Spreadsheets").
