@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,19 @@ def test_a_demo_site_judges_on_its_mid_year_date(client, demo_site):
 
 def test_the_real_site_has_no_banner(client, gangmen):
     assert BANNER not in client.get("/").content.decode()
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+def test_make_demo_runs_every_step_on_the_demo_site_and_make_run_on_the_real_one():
+    make = shutil.which("make")
+
+    def steps(target):
+        dry_run = subprocess.run(  # noqa: S603 - make on our own Makefile, fixed arguments
+            [make, "-n", target], cwd=REPO, capture_output=True, text=True, check=True
+        )
+        return [line for line in dry_run.stdout.splitlines() if "manage.py" in line]
+
+    demo = steps("demo")
+    assert any("load_demo_progress" in line for line in demo)
+    assert all(line.startswith("DEMO_DATA=1 ") for line in demo), demo
+    assert not any("DEMO_DATA" in line or "load_demo_progress" in line for line in steps("run"))
