@@ -37,7 +37,6 @@ class JudgementDate:
 
     plan: Plan
     on: datetime.date
-    today: datetime.date
     # The date the visitor asked for, when it lay outside the plan's year and was moved into it.
     asked: datetime.date | None = None
     # Whether ?on= was given: links then carry it on to the next page.
@@ -51,10 +50,6 @@ class JudgementDate:
     @property
     def is_year_end_review(self):
         return self.plan.is_closed_on(self.on)
-
-    @property
-    def is_today(self):
-        return self.on == self.today
 
 
 def parse_judgement_date(text):
@@ -74,15 +69,14 @@ def judgement_date(request, plan):
     """``?on=`` if given (moved into the plan's year if outside it), else the plan's default:
     today while its year runs, its year end once it is over (on a demo site, the mid-year date
     its demo progress runs up to)."""
-    today = timezone.localdate()
     text = request.GET.get("on", "").strip()
     if not text:
         if settings.DEMO_DATA:
-            return JudgementDate(plan, plan.judgement_date_within_year(settings.DEMO_AS_OF), today)
-        return JudgementDate(plan, plan.default_judgement_date(today), today)
+            return JudgementDate(plan, plan.judgement_date_within_year(settings.DEMO_AS_OF))
+        return JudgementDate(plan, plan.default_judgement_date(timezone.localdate()))
     asked = parse_judgement_date(text)
     on = plan.judgement_date_within_year(asked)
-    return JudgementDate(plan, on, today, asked=asked if on != asked else None, chosen=True)
+    return JudgementDate(plan, on, asked=asked if on != asked else None, chosen=True)
 
 
 def public_page(view):
