@@ -200,3 +200,14 @@ def check_transition(user, action, record):
     allowed = can_submit if action == ReviewEvent.Action.SUBMIT else can_review
     if not allowed(user, record):
         raise PermissionDenied(_("您无权对该记录执行“%(action)s”。") % {"action": action.label})
+
+
+# Report drafts (issue 16): reading a new year's report into a plan.
+
+
+def can_draft_plans(user):
+    """Only administrators and statistics staff turn a work report into a plan."""
+    return user.is_active and (
+        is_administrator(user)
+        or (STATISTICIAN in roles(user) and user.has_perm("tracking.add_reportdraft"))
+    )

@@ -472,3 +472,7 @@ class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]
     ordering = ["plan", "position"]
+
+
+# Report → draft plan (issue 16): its admin classes register themselves on import.
+from tracking import report_draft_admin  # noqa: E402, F401
