@@ -311,8 +311,8 @@ def parse_report(text):
     lines = clean_text(text)
     proposal = ReportProposal()
     _read_header(lines, proposal)
-    review, plan = _split_parts(lines)
-    proposal.results = _results(review)
+    review_heading, review, plan = _split_parts(lines)
+    proposal.results = _results(review, review_heading)
     areas, proposal.targets = _plan_targets(plan, proposal.results)
     proposal.areas = areas
     if proposal.review_year is None and proposal.year:
@@ -354,14 +354,15 @@ def _read_header(lines, proposal):
 
 
 def _split_parts(lines):
-    """(review lines, plan lines) by the top-level headings; without headings, all is plan."""
-    review, plan, current = [], [], None
+    """(review heading, review lines, plan lines) by the top-level headings; without headings,
+    all is plan."""
+    review_heading, review, plan, current = "", [], [], None
     for line in lines:
         match = _PART_HEADING.match(line)
         if match:
             heading = match[2]
             if any(word in heading for word in _REVIEW_WORDS):
-                current = review
+                review_heading, current = heading, review
             elif any(word in heading for word in _PLAN_WORDS):
                 current = plan
             else:
@@ -372,12 +373,14 @@ def _split_parts(lines):
         elif not review and not plan and _AREA_HEADING.match(line):
             current = plan
             plan.append(line)
-    return review, plan
+    return review_heading, review, plan
 
 
-def _results(lines):
+def _results(lines, heading):
+    """Figures of the look back, each under the short lead sentence of its paragraph
+    ("基础设施持续完善。") or, before the first such sentence, under the part's heading."""
     results = []
-    section = ""
+    section = heading
     for paragraph in lines:
         paragraph_sentences = sentences(paragraph)
         if not paragraph_sentences:
