@@ -211,3 +211,8 @@ def can_draft_plans(user):
         is_administrator(user)
         or (STATISTICIAN in roles(user) and user.has_perm("tracking.add_reportdraft"))
     )
+
+
+def can_view_supervision(user):
+    """The supervision report (督查通报) lists every unit's targets: for who sees everything."""
+    return user.is_active and user.has_perm("tracking.view_target") and sees_everything(user)
