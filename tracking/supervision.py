@@ -116,7 +116,7 @@ class SupervisionReport:
             "date": f"{self.on:%Y-%m-%d}",
             "plan": self.plan.title,
             "total": overall.total,
-            "parts": "；".join(parts),
+            "parts": _("；").join(parts),
         }
 
 
