@@ -125,8 +125,9 @@ def test_the_page_lists_the_lagging_with_reasons_in_fixed_queries(
     url = _url(supervised, on=ON)
     client.get(url)  # warm the session and the user's groups
     # session, user, user and group permissions, groups (role), plan, targets, milestones,
-    # records, and the session's save (in a savepoint) that every staff request makes.
-    with django_assert_num_queries(12):
+    # records, sub-tasks (none here, so no nodes), and the session's save (in a savepoint)
+    # that every staff request makes.
+    with django_assert_num_queries(13):
         response = client.get(url)
     page = response.content.decode()
     assert "用地指标未落实" in page and "天气影响" in page and "资料不全" in page
@@ -181,6 +182,7 @@ def test_the_workbook(client, supervised):
         "进度滞后及存在风险的任务",
         "逾期未完成的任务",
         "提前完成的任务",
+        "分解任务推进情况",
     ]
     units = [[cell.value for cell in row] for row in book["按牵头单位"].iter_rows()]
     assert units[1][:2] == ["农业农村办", 3]

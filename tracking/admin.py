@@ -474,5 +474,5 @@ class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     ordering = ["plan", "position"]
 
 
-# Report → draft plan (issue 16): its admin classes register themselves on import.
-from tracking import report_draft_admin  # noqa: E402, F401
+# Issue 16 (report → draft plan, sub-tasks): their admin classes register themselves on import.
+from tracking import decomposition_admin, report_draft_admin  # noqa: E402, F401

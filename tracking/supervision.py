@@ -4,15 +4,18 @@ and by lead unit, which lag or are overdue and why, and which were completed ear
 Statuses come from Target.assess(on=…) — tracking/status.py is the one rule — and so from
 published records only. A target "lags" when it is 进度滞后 or 存在风险; its stated reason is the
 shortfall reason of its latest published record up to the date. "Completed early" means achieved
-by a record dated before the target's deadline.
+by a record dated before the target's deadline. A target split into sub-tasks also carries its
+progress derived from their monthly nodes (tracking/decomposition.py).
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tracking.models import Target
+from tracking import decomposition
+from tracking.models import SubTask, Target
 from tracking.status import Status, tally
 
 LAGGING = (Status.BEHIND, Status.AT_RISK)
@@ -23,6 +26,7 @@ class TargetLine:
     target: Target
     assessment: object
     reason: str
+    derived: object = None  # decomposition.assess() of a target with sub-tasks
 
     @property
     def unit_name(self):
@@ -103,6 +107,10 @@ class SupervisionReport:
         ]
 
     @property
+    def decomposed(self):
+        return [line for line in self.lines if line.derived is not None]
+
+    @property
     def summary(self):
         """The opening sentence: "共有目标任务N项，其中已完成a项，占x%；…"."""
         overall = self.overall
@@ -129,12 +137,17 @@ def _grouped(lines, key):
 
 def build(plan, on):
     """The report of ``plan`` on ``on``, every target assessed once (a fixed number of queries)."""
+    subtasks = SubTask.objects.select_related("responsible_unit").prefetch_related("nodes")
     targets = (
-        Target.objects.for_plan(plan).with_progress().order_by("area__position", "position", "pk")
+        Target.objects.for_plan(plan)
+        .with_progress()
+        .prefetch_related(Prefetch("subtasks", queryset=subtasks))
+        .order_by("area__position", "position", "pk")
     )
     lines = []
     for target in targets:
         latest = [record for record in target.published_records if record.as_of <= on]
         reason = latest[-1].shortfall_reason if latest else ""
-        lines.append(TargetLine(target, target.assess(on), reason))
+        derived = decomposition.assess(target, target.subtasks.all(), on)
+        lines.append(TargetLine(target, target.assess(on), reason, derived))
     return SupervisionReport(plan, on, lines)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tracking import decomposition
 from tracking.spreadsheets import escape_formula
 from tracking.status import Status
 
@@ -82,7 +83,49 @@ def _sections(report):
                 for line in report.completed_early
             ],
         ),
+        (
+            _("七、分解任务推进情况"),
+            [
+                _("编号"),
+                _("目标任务 / 分解任务"),
+                _("牵头单位"),
+                _("分管领导"),
+                _("节点（已完成/已到期/全部）"),
+                _("分解进度"),
+            ],
+            _decomposition_rows(report),
+        ),
     ]
+
+
+def _decomposition_rows(report):
+    """Each decomposed target with its derived progress, then its sub-tasks."""
+    rows = []
+    for line in report.decomposed:
+        derived = line.derived
+        rows.append(
+            [
+                line.target.code,
+                line.target.name,
+                line.unit_name,
+                "",
+                "",
+                f"{derived.progress_pct}%（{derived.status.label}）",
+            ]
+        )
+        for subtask in line.target.subtasks.all():
+            done, due, total = decomposition.subtask_progress(subtask, report.on)
+            rows.append(
+                [
+                    f"{line.target.code}-{subtask.position}",
+                    subtask.name,
+                    subtask.responsible_unit.name if subtask.responsible_unit else "",
+                    subtask.leader_in_charge,
+                    f"{done}/{due}/{total}",
+                    "",
+                ]
+            )
+    return rows
 
 
 def to_docx(report):
