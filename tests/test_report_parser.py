@@ -129,6 +129,7 @@ def test_another_towns_report():
     found = parse_report(OTHER_TOWN)
     assert (found.year, found.review_year) == (2023, 2022)
     assert found.report_date == datetime.date(2023, 2, 20)
+    assert found.title == "城南镇2023年政府工作报告"
     assert [(a.position, a.numeral, a.title) for a in found.areas] == [
         (0, "", "经济社会发展主要目标"),
         (1, "（一）", "聚焦产业发展，壮大镇域经济"),
@@ -244,6 +245,7 @@ def test_the_2022_report_areas_and_header():
         (a["position"], a["numeral"], a["title"]) for a in data["areas"]
     ]
     assert (found.year, found.report_date) == (2022, datetime.date(2022, 3, 18))
+    assert found.title == data["plan"]["title"] == "港门镇2022年政府工作报告"
     assert "港门镇第十八届人民代表大会第二次会议" in found.source
     growth = [t for t in found.targets if t.kind == "growth"]
     assert [(t.name, t.baseline_value, t.measure_unit) for t in growth] == [

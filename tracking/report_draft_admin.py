@@ -216,17 +216,15 @@ class ProposalAdmin(DraftRulesMixin, admin.ModelAdmin):
 
     list_display = [
         "position",
-        "category",
-        "area",
-        "section",
+        "placement",
         "name",
+        "decision",
         "kind",
         "value",
         "measure_unit",
         "growth_pct",
         "qualifier",
         "quota_period",
-        "decision",
         "source_text",
     ]
     list_display_links = ["position"]
@@ -250,8 +248,25 @@ class ProposalAdmin(DraftRulesMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # proposals come from the reader only
 
+    def get_changelist_form(self, request, **kwargs):
+        # Narrow inputs, so that a row and its sentence fit on one screen.
+        kwargs["widgets"] = {
+            "name": forms.TextInput(attrs={"size": 24}),
+            "value": forms.TextInput(attrs={"size": 8}),
+            "growth_pct": forms.TextInput(attrs={"size": 5}),
+            "measure_unit": forms.TextInput(attrs={"size": 5}),
+        }
+        return super().get_changelist_form(request, **kwargs)
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(draft__accepted_at__isnull=True)
+
+    @admin.display(description=_("归属"), ordering="category")
+    def placement(self, proposal):
+        """Where the proposal goes: a target's task area, a result's section."""
+        if proposal.category == Proposal.Category.TARGET:
+            return proposal.area
+        return f"{proposal.get_category_display()} · {proposal.section}"
 
     @admin.action(description=_("采纳所选建议"), permissions=["change"])
     def accept_selected(self, request, queryset):

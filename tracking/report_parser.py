@@ -116,6 +116,8 @@ _DECREASE_BEFORE = re.compile(r"(控制在|不超过|不高于|下降|减少)$")
 _QUOTA_PERIODS = (("每季度", "quarter"), ("每季", "quarter"), ("每月", "month"))
 _REPORT_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(\d{4})年")
+# The town in the meeting line: "在港门镇第十八届人民代表大会".
+_MEETING_PLACE = re.compile(r"在(\S{2,12}?(?:镇|乡|街道|县|区|市))第")
 # Words that open a clause without naming what is counted ("全年累计发放宣传资料…").
 _LEADING_WORDS = re.compile(
     r"^(其中|全镇|全年|全县|今年|年内|计划|累计|共|完成|实现|确保|并|和|及)+"
@@ -319,7 +321,10 @@ def parse_report(text):
         proposal.review_year = proposal.year - 1
     if proposal.year is None and proposal.review_year:
         proposal.year = proposal.review_year + 1
-    if proposal.year and not proposal.title:
+    place = _MEETING_PLACE.search(proposal.source)
+    if proposal.year and proposal.title in ("", "政府工作报告") and place:
+        proposal.title = f"{place[1]}{proposal.year}年政府工作报告"
+    elif proposal.year and not proposal.title:
         proposal.title = f"{proposal.year}年政府工作报告"
     return proposal
 
