@@ -8,9 +8,9 @@ beside each sub-task's nodes.
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking import access, decomposition
+from tracking.admin import HistoryAdmin  # imported at the end of tracking.admin
 from tracking.models import SubTask, SubTaskNode, Target, Unit
 
 
@@ -21,7 +21,7 @@ class SubTaskNodeInline(admin.TabularInline):
 
 
 @admin.register(SubTask)
-class SubTaskAdmin(SimpleHistoryAdmin):
+class SubTaskAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "responsible_unit",

@@ -7,7 +7,7 @@ Built per request for any date, so it is not cached.
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -25,11 +25,14 @@ class SupervisionForm(forms.Form):
     on = forms.DateField(label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-@login_required
 def supervision_report(request, jurisdiction, year):
+    # The plan first: an address naming no plan is a 404 for everyone, as on the public pages
+    # beside it (plans are public); only then the login and the permission.
+    plan = get_plan(jurisdiction, year)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not access.can_view_supervision(request.user):
         raise PermissionDenied
-    plan = get_plan(jurisdiction, year)
     form = SupervisionForm(request.GET or {"on": timezone.localdate()})
     if not form.is_valid():
         return render(
