@@ -159,3 +159,23 @@ def test_a_reporter_sees_only_their_units_sub_tasks(client, office):
     client.force_login(office.reporter_a)
     page = client.get(reverse("admin:tracking_subtask_changelist")).content.decode()
     assert "A1-1" in page and "B1-1" not in page
+
+
+def test_the_sub_task_list_runs_as_many_queries_for_1_as_for_12(client, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office.statistician)
+    url = reverse("admin:tracking_subtask_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    _subtask(office.target_a, 1, [(D(2022, 6, 30), None)])
+    queries()  # warm the session
+    one = queries()
+    for position in range(2, 13):
+        _subtask(office.target_b, position, [(D(2022, 3, 31), D(2022, 3, 1))])
+    assert queries() == one

@@ -284,3 +284,26 @@ def test_the_seed_report_becomes_a_plan_with_every_area(staff, db):
         "month",
     )
     assert all(t.milestones.count() == 3 for t in plan.targets.filter(kind="milestone"))
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+def test_the_review_list_runs_as_many_queries_for_6_proposals_as_for_204(client, staff, town):
+    small = report_drafts.create_draft(jurisdiction=town, text=SHORT_REPORT, user=staff.admin)
+    big = report_drafts.create_draft(
+        jurisdiction=town, text=SEED_REPORT.read_text(encoding="utf-8"), user=staff.admin
+    )
+    client.force_login(staff.statistician)
+    changelist = reverse("admin:tracking_proposal_changelist")
+    _queries(client, changelist)  # warm the session
+    assert big.proposals.count() > 200
+    assert _queries(client, f"{changelist}?draft__id__exact={small.pk}") == _queries(
+        client, f"{changelist}?draft__id__exact={big.pk}"
+    )

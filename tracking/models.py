@@ -1123,6 +1123,8 @@ class ReportDraft(models.Model):
     )
     accepted_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("报告草稿")
         verbose_name_plural = _("报告草稿")
@@ -1221,6 +1223,9 @@ class Proposal(models.Model):
     decision = models.CharField(
         _("审核决定"), max_length=8, choices=Decision.choices, default=Decision.PENDING
     )
+
+    # Edits and decisions in review; the reader's first proposals are bulk-created without it.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("草稿建议")

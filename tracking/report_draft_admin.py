@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tracking import access, report_drafts
+from tracking.admin import HistoryAdmin  # imported at the end of tracking.admin
 from tracking.models import Proposal, ProposedArea, ReportDraft
 
 
@@ -86,7 +87,7 @@ class ProposedAreaInline(admin.TabularInline):
 
 
 @admin.register(ReportDraft)
-class ReportDraftAdmin(DraftRulesMixin, admin.ModelAdmin):
+class ReportDraftAdmin(DraftRulesMixin, HistoryAdmin):
     list_display = ["__str__", "file_name", "created_by", "created_at", "plan"]
     list_select_related = ["jurisdiction", "created_by", "plan"]
     readonly_fields = [
@@ -211,7 +212,7 @@ def _proposals_url(draft):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(DraftRulesMixin, admin.ModelAdmin):
+class ProposalAdmin(DraftRulesMixin, HistoryAdmin):
     """The review screen: each proposal with its sentence, editable in the list."""
 
     list_display = [
