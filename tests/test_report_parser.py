@@ -157,10 +157,32 @@ def test_another_towns_report():
         (1, "amount", "招商投资", Decimal("2.3"), "亿元", None),
         (1, "amount", "新增规上企业", Decimal(3), "家", None),
         (2, "milestone", "深入推进扫黑除恶常态化", None, "", None),
-        (2, "level", "城乡居民医保参保率保持在", Decimal(95), "%", None),
+        (2, "level", "城乡居民医保参保率", Decimal(95), "%", None),
     ]
     # A growth target takes its baseline from the result of the same name.
     assert found.targets[0].baseline_value == Decimal("25.3")
+
+
+def test_numbered_sections_in_the_look_back_name_the_results_and_limits_are_levels():
+    found = parse_report(
+        "一、过去一年工作回顾\n（一）经济运行稳中向好\n全年完成地区生产总值8.2亿元，增长4.1%。\n"
+        "（二）民生事业持续改善\n新建村卫生站两个，改造校舍1200平方米。\n"
+        "二、2024年工作任务\n（一）抓产业\n"
+        "确保粮食播种面积稳定在3.2万亩以上。全年新增违法用地控制在5亩以内。\n"
+    )
+    assert (found.year, found.review_year) == (2024, 2023)
+    assert [(r.section, r.name, r.value, r.growth_pct) for r in found.results] == [
+        ("（一）经济运行稳中向好", "地区生产总值", Decimal("8.2"), Decimal("4.1")),
+        ("（二）民生事业持续改善", "新建村卫生站", Decimal(2), None),
+        ("（二）民生事业持续改善", "改造校舍", Decimal(1200), None),
+    ]
+    assert [(a.numeral, a.title) for a in found.areas] == [("（一）", "抓产业")]
+    assert [
+        (t.name, t.kind, t.target_value, t.measure_unit, t.direction) for t in found.targets
+    ] == [
+        ("粮食播种面积", "level", Decimal("3.2"), "万亩", "increase"),
+        ("新增违法用地", "level", Decimal(5), "亩", "decrease"),
+    ]
 
 
 def test_a_plan_without_part_headings_is_read_from_its_areas():

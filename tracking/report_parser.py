@@ -122,7 +122,9 @@ _MEETING_PLACE = re.compile(r"在(\S{2,12}?(?:镇|乡|街道|县|区|市))第")
 _LEADING_WORDS = re.compile(
     r"^(其中|全镇|全年|全县|今年|年内|计划|累计|共|完成|实现|确保|并|和|及)+"
 )
-_TRAILING_WORDS = re.compile(r"(达到|分别达到|达|共|约|近|累计|确保|将目前|目前|将)+$")
+_TRAILING_WORDS = re.compile(
+    r"(达到|分别达到|达|共|约|近|累计|确保|将目前|目前|将|稳定在|控制在|保持在)+$"
+)
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
 _CLAUSE_SEPARATORS = "，、；：,"
 # Conversion residue some .docx-to-text tools leave in the text.
