@@ -152,7 +152,10 @@ PUBLIC_CACHE_SECONDS = 24 * 60 * 60 if REDIS_URL else 5 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,6 +182,10 @@ AXES_CLIENT_IP_CALLABLE = "gangmen.proxy.client_address"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Four eyes: nobody approves a record they entered, last changed or submitted. A one-person
+# office may allow it (ALLOW_SELF_APPROVAL=1); the review trail still shows who did both.
+ALLOW_SELF_APPROVAL = envbool("ALLOW_SELF_APPROVAL", "0")
 
 # E-mail (reminders). The console backend prints mails while developing.
 EMAIL_BACKEND = os.environ.get(

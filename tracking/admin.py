@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracking import access
-from tracking.forms import ReturnReasonForm, VersionCheckedForm
+from tracking.forms import ReasonForm, VersionCheckedForm
 from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
     EditConflict,
@@ -38,10 +38,19 @@ from tracking.resources import (
 )
 from tracking.status import Status
 
+# Lookups a changelist URL may not use: a malformed pattern is a database error (a 500 on
+# PostgreSQL), and a pattern is a way to make the database work hard.
+REFUSED_LOOKUPS = ("regex", "iregex")
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The change history (who, when, before/after) is shown; it is never written back over
     the current row, which would bypass review and the version check."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.rsplit("__", 1)[-1] in REFUSED_LOOKUPS:
+            return False  # the admin answers 400 (DisallowedModelAdminLookup)
+        return super().lookup_allowed(lookup, value, request)
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(self.model, object_id)
@@ -121,14 +130,23 @@ class JurisdictionAdmin(SpreadsheetExportMixin, HistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SpreadsheetExportMixin, HistoryAdmin):
+class UnitAdmin(SpreadsheetExportMixin, ObjectRulesAdmin):
+    """Reporters see only their own units and who is in them; the list, the export, the
+    history and the object pages all follow access.visible_units()."""
+
+    object_rules = {"view": access.can_view_unit}
     list_display = ["name", "jurisdiction", "member_count"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_total=Count("members"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(access.visible_units(request.user))
+            .annotate(member_total=Count("members"))
+        )
 
     @admin.display(description=_("工作人员数"), ordering="member_total")
     def member_count(self, unit):
@@ -155,7 +173,8 @@ class TaskAreaAdmin(SpreadsheetExportMixin, HistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(HistoryAdmin):
+class MilestoneAdmin(ObjectRulesAdmin):
+    object_rules = {"view": access.can_view_milestone, "change": access.can_change_milestone}
     list_display = ["target", "position", "name", "due_on"]
     list_filter = ["target__plan", "target__area"]
     list_select_related = ["target"]
@@ -357,10 +376,10 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
     search_fields = ["target__code", "target__name", "note"]
-    readonly_fields = ["state", "entered_by", "entered_at", "updated_at"]
+    readonly_fields = ["state", "entered_by", "changed_by", "entered_at", "updated_at"]
     date_hierarchy = "as_of"
     inlines = [EvidenceFileInline, ReviewEventInline]
-    actions = ["submit_records", "approve_records", "return_records"]
+    actions = ["submit_records", "approve_records", "return_records", "withdraw_records"]
     fieldsets = [
         (
             None,
@@ -376,7 +395,10 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 ]
             },
         ),
-        (_("状态"), {"fields": ["state", "entered_by", "entered_at", "updated_at"]}),
+        (
+            _("状态"),
+            {"fields": ["state", "entered_by", "changed_by", "entered_at", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -406,6 +428,21 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 raise PermissionDenied
             obj.entered_by = request.user
             obj.state = ProgressRecord.State.DRAFT
+        elif not obj.is_editable:
+            # A submitted or published figure is not changed in place (four eyes): the change
+            # becomes a new submitted record, and the stored one stays public until another
+            # reviewer approves the correction.
+            correction = obj.correct(by=request.user)
+            self.message_user(
+                request,
+                _(
+                    "修改已另存为待审核的更正记录（第%(pk)s号），原记录不变；须由另一位审核领导审核通过后才公开。"
+                )
+                % {"pk": correction.pk},
+                messages.WARNING,
+            )
+            return
+        obj.changed_by = request.user
         super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request, queryset):
@@ -429,16 +466,45 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
     @admin.action(description=_("退回修改（需填写理由）"), permissions=["review"])
     def return_records(self, request, queryset):
-        form = ReturnReasonForm(request.POST if "reason" in request.POST else None)
+        return self._with_reason(
+            request,
+            queryset,
+            "return_records",
+            lambda record, reason: record.return_for_changes(by=request.user, reason=reason),
+            title=_("退回修改"),
+            intro=_("以下记录将退回给填报单位修改，填报员会看到退回理由："),
+            confirm_label=_("确认退回"),
+            label=_("退回理由"),
+        )
+
+    @admin.action(
+        description=_("撤回（需填写理由；报送过的记录不删除，只撤回）"), permissions=["add"]
+    )
+    def withdraw_records(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            "withdraw_records",
+            lambda record, reason: record.withdraw(by=request.user, reason=reason),
+            title=_("撤回"),
+            intro=_("以下记录将被撤回：不再审核、不会公开，审核记录保留："),
+            confirm_label=_("确认撤回"),
+            label=_("撤回理由"),
+        )
+
+    def _with_reason(self, request, queryset, action_name, transition, **texts):
+        """An action that asks one written reason for the selected records first."""
+        form = ReasonForm(request.POST if "reason" in request.POST else None, label=texts["label"])
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._transition_each(
-                request, queryset, lambda r: r.return_for_changes(by=request.user, reason=reason)
-            )
+            self._transition_each(request, queryset, lambda record: transition(record, reason))
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": _("退回修改"),
+            "title": texts["title"],
+            "intro": texts["intro"],
+            "confirm_label": texts["confirm_label"],
+            "action_name": action_name,
             "opts": self.model._meta,
             "records": queryset.select_related("target"),
             "form": form,
@@ -463,6 +529,35 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             self.message_user(
                 request, _("已处理 %(count)s 条记录。") % {"count": done}, messages.SUCCESS
             )
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(HistoryAdmin):
+    """The review trail, read-only: nobody adds, changes or deletes an event by hand."""
+
+    list_display = ["at", "record", "action", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["action", "record__target__plan"]
+    list_select_related = ["record__target", "actor"]
+    search_fields = ["record__target__code", "record__target__name", "reason"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        visible = ProgressRecord.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(record__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return access.can_view_record(request.user, obj.record)
+        return super().has_view_permission(request, obj)
 
 
 @admin.register(PreviousYearResult)
