@@ -221,7 +221,19 @@ def can_delete_record(user, record):
 
 
 def can_submit(user, record):
-    return record.is_editable and can_report_on(user, record.target)
+    """Reporters and statistics staff submit what they may report on; a leader submits only
+    the corrections they entered themselves (ProgressRecord.correct())."""
+    return record.is_editable and (
+        can_report_on(user, record.target) or _submits_own_correction(user, record)
+    )
+
+
+def _submits_own_correction(user, record, portfolio=None):
+    if record.entered_by_id is None or record.entered_by_id != user.pk:
+        return False
+    if portfolio is None:
+        return _target_in(portfolio_targets(user), record.target)
+    return portfolio is EVERYTHING or (portfolio is not NOTHING and record.target_id in portfolio)
 
 
 def can_withdraw(user, record):
@@ -252,14 +264,18 @@ def check_transition(user, action, records):
     from tracking.models import ReviewEvent
 
     Action = ReviewEvent.Action
+    portfolio = NOTHING
     if action in (Action.SUBMIT, Action.WITHDRAW):
         allowed = _targets_allowed(reportable_targets(user), records)
+        if action == Action.SUBMIT and allowed is not EVERYTHING:
+            portfolio = _targets_allowed(portfolio_targets(user), records)
         who = _("本单位的填报员或统计人员")
     else:
         allowed = _targets_allowed(reviewable_targets(user), records)
         who = _("分管该目标的审核领导")
     for record in records:
-        if allowed is NOTHING or (allowed is not EVERYTHING and record.target_id not in allowed):
+        in_scope = allowed is EVERYTHING or (allowed is not NOTHING and record.target_id in allowed)
+        if not in_scope and not _submits_own_correction(user, record, portfolio):
             raise PermissionDenied(
                 _("您无权对该记录执行“%(action)s”，只有%(who)s可以。")
                 % {"action": action.label, "who": who}

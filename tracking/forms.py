@@ -131,9 +131,14 @@ class ProgressEntryForm(VersionCheckedForm):
         """
         token = self.cleaned_data.get("entry_token")
         if token is not None:
-            already = ProgressRecord.objects.filter(entry_token=token, entered_by=user).first()
-            if already is not None:
+            already = ProgressRecord.objects.filter(entry_token=token).first()
+            if already is not None and already.entered_by_id == user.pk:
                 return already
+            if already is not None:
+                raise ValidationError(
+                    _("这张表单已由他人提交过，本次未保存。请重新打开填报页面再填写。"),
+                    code="form_already_used",
+                )
         try:
             return self._save_entry(user, submit, token)
         except IntegrityError:

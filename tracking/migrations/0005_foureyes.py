@@ -2,7 +2,28 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def administrators_manage_authenticators(apps, schema_editor):
+    """Administrators add and reset the staff's TOTP authenticators (two-factor login)."""
+    app_config = apps.get_app_config("otp_totp")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="系统管理员").first()
+    if group is not None:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="otp_totp"))
+
+
+def administrators_forget_authenticators(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="系统管理员").first()
+    if group is not None:
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="otp_totp"))
 
 
 class Migration(migrations.Migration):
@@ -10,6 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('tracking', '0005_bench_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [
@@ -77,5 +99,8 @@ class Migration(migrations.Migration):
             model_name='reviewevent',
             name='to_state',
             field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已报送待审核'), ('returned', '已退回'), ('published', '已审核发布'), ('withdrawn', '已撤回')], max_length=10, verbose_name='新状态'),
+        ),
+        migrations.RunPython(
+            administrators_manage_authenticators, administrators_forget_authenticators
         ),
     ]
