@@ -94,7 +94,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "gangmen.accounts.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,6 +101,8 @@ MIDDLEWARE = [
     # before any view or CSRF check reads the body or builds a query.
     "gangmen.middleware.RejectUnservableQueryMiddleware",
     "gangmen.middleware.RequestBodyLimitMiddleware",
+    # After OTPMiddleware, and inside the CSP middleware for its redirect.
+    "gangmen.accounts.TwoFactorRequiredMiddleware",
     # Records the logged-in user as the author of every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: refuses logins after too many failures.
