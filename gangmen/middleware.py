@@ -119,10 +119,8 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             declared = 0
         if declared > settings.REQUEST_MAX_BYTES:
-            response = HttpResponse(
+            return HttpResponse(
                 loader.render_to_string("413.html", {"limit_mb": settings.REQUEST_MAX_BYTES >> 20}),
                 status=413,
             )
-            response["Connection"] = "close"
-            return response
         return self.get_response(request)

@@ -172,9 +172,8 @@ def can_view_record(user, record):
 
 
 def can_view_unit(user, unit):
-    return visible_units(user) is EVERYTHING or (
-        visible_units(user) is not NOTHING and unit.pk in unit_ids(user)
-    )
+    scope = visible_units(user)
+    return scope is EVERYTHING or (scope is not NOTHING and unit.pk in unit_ids(user))
 
 
 def can_view_milestone(user, milestone):

@@ -329,7 +329,8 @@ class EvidenceFileInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and access.can_change_record(request.user, obj)
+        # Evidence of a submitted or published record stays: a change is a correction.
+        return obj is not None and obj.is_editable and access.can_change_record(request.user, obj)
 
     @admin.display(description=_("文件"))
     def download(self, evidence):
@@ -426,7 +427,7 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             # A submitted or published figure is not changed in place (four eyes): the change
             # becomes a new submitted record, and the stored one stays public until another
             # reviewer approves the correction.
-            correction = obj.correct(by=request.user)
+            obj.correction = correction = obj.correct(by=request.user)
             self.message_user(
                 request,
                 _(
@@ -438,6 +439,12 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             return
         obj.changed_by = request.user
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        correction = getattr(obj, "correction", None)
+        if correction is not None:  # the message is said; show the record that waits for review
+            return redirect("admin:tracking_progressrecord_change", correction.pk)
+        return super().response_change(request, obj)
 
     def delete_queryset(self, request, queryset):
         # The bulk delete action, record by record, so each one is checked.
