@@ -61,6 +61,8 @@ def _databases_answer():
 # this site (64-bit integers reach 9.2 * 10**18; our decimals have 16 digits).
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 MAX_EXPONENT = 18
+YEAR_TRANSFORMS = {"year", "iso_year"}
+DATE_START = re.compile(r"(\d{4})-\d{1,2}-\d{1,2}", re.ASCII)
 # Lookups the admin would hand to the database as a pattern: a malformed one is a database
 # error (a 500), and a crafted one makes the database work hard. No page of ours uses them.
 REFUSED_LOOKUPS = ("__regex", "__iregex")
@@ -75,6 +77,9 @@ class RejectUnservableQueryMiddleware:
     - a number beyond what a database column holds, alone or in a comma-separated list
       (``?id__in=1,99999999999999999999``, ``?value__gt=1e999999``): the drivers raise
       OverflowError, PostgreSQL "value overflows numeric format";
+    - a year outside 2–9998 in a year lookup (``?date_joined__year=99999``), or a date at the
+      very edge of the calendar (``?updated_at__gte=0001-01-01``): converting its bounds between
+      time zones leaves the calendar (OverflowError, ValueError);
     - a regular-expression lookup (``?name__regex=(``) in an admin list's filters.
     """
 
@@ -92,6 +97,8 @@ class RejectUnservableQueryMiddleware:
                     raise SuspiciousOperation("NUL character in the request address")
                 if any(_overflows(part) for part in value.split(",")):
                     raise SuspiciousOperation("number too large in the query string")
+            if any(_outside_the_calendar(key, value) for value in values):
+                raise SuspiciousOperation("date outside the calendar in the query string")
         return self.get_response(request)
 
 
@@ -103,6 +110,17 @@ def _overflows(text):
         return False
     number = Decimal(text)
     return number != 0 and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT
+
+
+def _outside_the_calendar(key, value):
+    """A year (of a ``__year`` lookup, or of a date written YYYY-MM-DD) outside 2–9998."""
+    if YEAR_TRANSFORMS & set(key.split("__")[1:]):
+        return not all(
+            part.strip().isascii() and part.strip().isdigit() and 1 < int(part) < 9999
+            for part in value.split(",")
+        )
+    written = DATE_START.match(value.strip())
+    return written is not None and not 1 < int(written.group(1)) < 9999
 
 
 class RequestBodyLimitMiddleware:

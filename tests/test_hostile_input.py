@@ -228,6 +228,14 @@ LOGGED_IN_QUERIES = [
     "/admin/tracking/progressrecord/?value__gt=1e999999",
     "/admin/tracking/target/?plan__id__exact=-99999999999999999999",
     "/api/v1/plans/?page=99999999999999999999",
+    # Years and dates whose bounds leave the calendar once converted between time zones.
+    "/admin/auth/user/?date_joined__year=99999",
+    "/admin/auth/user/?date_joined__year__gt=99999",
+    "/admin/auth/user/?date_joined__iso_year=0",
+    "/admin/tracking/progressrecord/?updated_at__year=10000",
+    "/admin/tracking/progressrecord/?entered_at__year=-1",
+    "/admin/tracking/progressrecord/?as_of__year__lt=10000",
+    "/admin/tracking/progressrecord/?updated_at__gte=0001-01-01",
 ]
 
 
@@ -259,3 +267,25 @@ def test_which_numbers_in_a_query_string_are_refused(value, refused):
     from gangmen.middleware import _overflows
 
     assert any(_overflows(part) for part in value.split(",")) is refused
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "refused"),
+    [
+        ("as_of__year", "2022", False),
+        ("as_of__year", "9999", True),
+        ("as_of__year", "1", True),
+        ("as_of__year", "-1", True),
+        ("as_of__year__in", "2021,2022", False),
+        ("as_of__year__in", "2021,99999", True),
+        ("year", "99999", False),  # a field named year: an integer, Django handles its range
+        ("as_of__gte", "2022-03-31", False),
+        ("updated_at__gte", "0001-01-01", True),
+        ("updated_at__lt", "9999-12-31 23:59", True),
+        ("q", "港门镇 2022-03", False),
+    ],
+)
+def test_which_years_in_a_query_string_are_refused(key, value, refused):
+    from gangmen.middleware import _outside_the_calendar
+
+    assert _outside_the_calendar(key, value) is refused
