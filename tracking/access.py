@@ -235,11 +235,6 @@ def _submits_own_correction(user, record, portfolio=None):
     return portfolio is EVERYTHING or (portfolio is not NOTHING and record.target_id in portfolio)
 
 
-def can_withdraw(user, record):
-    """Whoever may submit a record may withdraw it, before and after review is asked."""
-    return record.state != record.State.PUBLISHED and can_report_on(user, record.target)
-
-
 def can_review(user, record):
     return _target_in(reviewable_targets(user), record.target)
 
