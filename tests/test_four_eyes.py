@@ -441,3 +441,17 @@ def test_the_review_page_shows_the_warnings(client, office):
     page = client.get(reverse("office:review_record", args=[record.pk])).content.decode()
     assert "审核前请核对" in page
     assert "累计实际值5000是目标值5家的10倍以上" in page
+
+
+def test_the_admin_shows_the_warnings_before_and_after_approval(client, office):
+    record = make_record(office.target_a, MARCH, state=State.SUBMITTED, value=D(5000))
+    warning = "累计实际值5000是目标值5家的10倍以上，请核对是否多输了数位或用错了计量单位。"
+    client.force_login(office.leader)
+    page = client.get(reverse("admin:tracking_progressrecord_change", args=[record.pk]))
+    assert warning in page.content.decode()
+    response = client.post(
+        reverse("admin:tracking_progressrecord_changelist"),
+        {"action": "approve_records", "_selected_action": [record.pk]},
+        follow=True,
+    )
+    assert f"{record} 已发布，请核对：{warning}" in [str(m) for m in response.context["messages"]]

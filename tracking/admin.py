@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -371,7 +371,14 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
     search_fields = ["target__code", "target__name", "note"]
-    readonly_fields = ["state", "entered_by", "changed_by", "entered_at", "updated_at"]
+    readonly_fields = [
+        "state",
+        "review_warnings",
+        "entered_by",
+        "changed_by",
+        "entered_at",
+        "updated_at",
+    ]
     date_hierarchy = "as_of"
     inlines = [EvidenceFileInline, ReviewEventInline]
     actions = ["submit_records", "approve_records", "return_records", "withdraw_records"]
@@ -392,7 +399,16 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
         ),
         (
             _("状态"),
-            {"fields": ["state", "entered_by", "changed_by", "entered_at", "updated_at"]},
+            {
+                "fields": [
+                    "state",
+                    "review_warnings",
+                    "entered_by",
+                    "changed_by",
+                    "entered_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 
@@ -453,6 +469,11 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 raise PermissionDenied
             record.delete()
 
+    @admin.display(description=_("审核前请核对"))
+    def review_warnings(self, record):
+        warnings = record.approval_warnings() if record.state == record.State.SUBMITTED else []
+        return format_html_join("", "<p>{}</p>", ((warning,) for warning in warnings)) or "—"
+
     @admin.display(description=_("退回理由"))
     def return_reason(self, record):
         return record.return_reason if record.state == ProgressRecord.State.RETURNED else ""
@@ -463,7 +484,17 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
     @admin.action(description=_("审核通过并发布"), permissions=["review"])
     def approve_records(self, request, queryset):
-        self._transition_each(request, queryset, lambda r: r.approve(by=request.user))
+        def approve(record):
+            warnings = record.approval_warnings()
+            record.approve(by=request.user)
+            for warning in warnings:
+                self.message_user(
+                    request,
+                    _("%(record)s 已发布，请核对：") % {"record": record} + warning,
+                    messages.WARNING,
+                )
+
+        self._transition_each(request, queryset, approve)
 
     @admin.action(description=_("退回修改（需填写理由）"), permissions=["review"])
     def return_records(self, request, queryset):
