@@ -429,6 +429,19 @@ def test_a_token_does_not_let_one_official_reach_anothers_record(client, office)
 )
 def test_approval_warnings(plan, goal, published, value, warnings):
     target = make_target(plan, "L1", measure_unit="亩", target_value=goal)
+    falling = make_target(
+        plan,
+        "L2",
+        measure_unit="亩",
+        target_value=goal,
+        direction="decrease",
+        baseline_value=D(900),
+    )
+    if published is not None:
+        make_record(falling, MARCH, value=published)
+    assert make_record(falling, APRIL, state=State.SUBMITTED, value=value).approval_warnings() == [
+        warning for warning in warnings if "10倍" in warning
+    ], "a figure that should fall may fall"
     if published is not None:
         make_record(target, MARCH, value=published)
     record = make_record(target, APRIL, state=State.SUBMITTED, value=value)

@@ -934,7 +934,12 @@ class ProgressRecord(VersionedModel):
                     "unit": target.measure_unit,
                 }
             )
-        if self.value is not None and target.kind == Target.Kind.AMOUNT:
+        # A cumulative amount that should grow (firms brought in, 亿元 invested) does not fall.
+        if (
+            self.value is not None
+            and target.kind == Target.Kind.AMOUNT
+            and target.direction == Target.Direction.INCREASE
+        ):
             last = (
                 ProgressRecord.objects.published()
                 .filter(target_id=self.target_id, as_of__lte=self.as_of, value__isnull=False)
@@ -964,7 +969,7 @@ class ProgressRecord(VersionedModel):
             [event] = ReviewEvent.prepare([self], user, action, reason)
             try:
                 self.save()
-            except EditConflict:
+            except Exception:  # EditConflict, or the database: the copy in memory stays as read
                 self.state = event.from_state
                 raise
             event.save()
