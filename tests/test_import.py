@@ -188,7 +188,7 @@ def test_milestones_are_read_by_position_or_name(plan, superuser):
 def test_preview_counts_new_updated_and_unchanged_rows_and_writes_nothing(plan, targets, superuser):
     march_31 = datetime.date(2022, 3, 31)
     make_record(targets["firms"], march_31, value=D(2), state=ProgressRecord.State.SUBMITTED)
-    make_record(targets["land"], march_31, value=D(100), state=ProgressRecord.State.SUBMITTED)
+    make_record(targets["land"], march_31, value=D(100), state=ProgressRecord.State.DRAFT)
     data = xlsx(
         [
             HEADER,

@@ -151,3 +151,17 @@ def test_a_record_published_by_another_process_shows_here(client, plan, redis_ca
         f"ProgressRecord.objects.get(pk={record.pk}).approve(by=User.objects.get(username='leader'))"
     )
     assert "4 家" in _page(client, url)
+
+
+@pytest.mark.django_db
+def test_a_forged_host_cannot_plant_its_links_in_what_others_are_served(client, plan, settings):
+    """The API's links are absolute, built from the request: the cache key holds scheme and
+    host, so an answer made for one Host header is never served to a request for another."""
+    settings.ALLOWED_HOSTS = ["tracker.example.gov.cn", "evil.example"]
+    url = "/api/v1/plans"
+    planted = client.get(url, HTTP_HOST="evil.example").json()
+    assert "http://evil.example/" in str(planted)
+    served = client.get(url, HTTP_HOST="tracker.example.gov.cn").json()
+    assert "evil.example" not in str(served) and "http://tracker.example.gov.cn/" in str(served)
+    secure = client.get(url, HTTP_HOST="tracker.example.gov.cn", secure=True).json()
+    assert "https://tracker.example.gov.cn/" in str(secure)

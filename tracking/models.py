@@ -6,8 +6,8 @@ Figures are Decimals in the unit the report prints them in (17.1 with unit 亿�
 units is never done silently.
 
 Officials belong to units (Unit.members); a progress record moves DRAFT → SUBMITTED → PUBLISHED or
-RETURNED through its transition methods, each leaving a ReviewEvent. Who may do what is decided in
-tracking/access.py; every model here keeps its history (django-simple-history).
+RETURNED (or is WITHDRAWN) through its transition methods, each leaving a ReviewEvent. Who may do
+what is decided in tracking/access.py; every model here keeps its history (django-simple-history).
 """
 
 import datetime
@@ -692,8 +692,9 @@ def evidence_path(evidence, filename):
 class ProgressRecord(VersionedModel):
     """How far a target had come on a date: a cumulative actual, an actual growth or a stage.
 
-    A correction to a published figure is a new record for the same target and date that goes
-    through review again; published records are not edited in place by reporters.
+    A correction to a submitted or published figure is a new record for the same target and date
+    that goes through review again (correct()); such records are never edited in place, and a
+    record that was ever submitted is never deleted, only withdrawn: the review trail stays.
     """
 
     class State(models.TextChoices):
@@ -701,6 +702,7 @@ class ProgressRecord(VersionedModel):
         SUBMITTED = "submitted", _("已报送待审核")
         RETURNED = "returned", _("已退回")
         PUBLISHED = "published", _("已审核发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
         @classmethod
         def counted_as_reported(cls):
@@ -754,8 +756,25 @@ class ProgressRecord(VersionedModel):
         blank=True,
         related_name="progress_records",
     )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("最后修改数值或提交审核的人；他和填报人都不能审核通过这条记录。"),
+    )
     entered_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    entry_token = models.UUIDField(
+        _("表单提交标识"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("同一张填报表单重复提交时只建立一条记录。"),
+    )
 
     objects = ProgressRecordQuerySet.as_manager()
     history = HistoricalRecords()
@@ -848,9 +867,14 @@ class ProgressRecord(VersionedModel):
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 
-    def submit(self, *, by):
+    def is_authored_by(self, user):
+        """Did this user enter the figure, last change it or submit it? Then another reviewer
+        must approve it (four eyes), unless settings.ALLOW_SELF_APPROVAL."""
+        return user.pk is not None and user.pk in (self.entered_by_id, self.changed_by_id)
+
+    def submit(self, *, by, reason=""):
         """Send a draft or returned record to review."""
-        self._transition(by, ReviewEvent.Action.SUBMIT)
+        self._transition(by, ReviewEvent.Action.SUBMIT, reason)
 
     def approve(self, *, by):
         """Publish a submitted record: from now on the public pages count it."""
@@ -858,41 +882,102 @@ class ProgressRecord(VersionedModel):
 
     def return_for_changes(self, *, by, reason):
         """Send a submitted record back to its unit with a reason the reporter will read."""
-        self._transition(by, ReviewEvent.Action.RETURN, reason=reason)
+        self._transition(by, ReviewEvent.Action.RETURN, reason)
+
+    def withdraw(self, *, by, reason):
+        """Take a record out of the workflow for good; what replaces deleting it once it was
+        submitted (the review trail stays)."""
+        self._transition(by, ReviewEvent.Action.WITHDRAW, reason)
+
+    def correct(self, *, by):
+        """Save this in-memory change of a submitted or published record as a new submitted
+        record for the same target and date, leaving the stored record as it is: the public
+        figure stays until another reviewer approves the correction."""
+        correction = ProgressRecord(
+            target_id=self.target_id,
+            as_of=self.as_of,
+            value=self.value,
+            growth_pct=self.growth_pct,
+            milestone_id=self.milestone_id,
+            note=self.note,
+            shortfall_reason=self.shortfall_reason,
+            entered_by=by,
+            changed_by=by,
+        )
+        with transaction.atomic():
+            correction.save()
+            correction.submit(
+                by=by,
+                reason=_("更正第%(pk)s号记录（%(state)s）")
+                % {"pk": self.pk, "state": self.get_state_display()},
+            )
+        return correction
+
+    def approval_warnings(self):
+        """What a reviewer should look at twice before publishing this figure."""
+        target = self.target
+        warnings = []
+        if (
+            self.value is not None
+            and target.target_value
+            and target.kind != Target.Kind.GROWTH
+            and self.value > 10 * target.target_value
+        ):
+            warnings.append(
+                _(
+                    "累计实际值%(value)s是目标值%(goal)s%(unit)s的10倍以上，"
+                    "请核对是否多输了数位或用错了计量单位。"
+                )
+                % {
+                    "value": _plain(self.value),
+                    "goal": _plain(target.target_value),
+                    "unit": target.measure_unit,
+                }
+            )
+        # A cumulative amount that should grow (firms brought in, 亿元 invested) does not fall.
+        if (
+            self.value is not None
+            and target.kind == Target.Kind.AMOUNT
+            and target.direction == Target.Direction.INCREASE
+        ):
+            last = (
+                ProgressRecord.objects.published()
+                .filter(target_id=self.target_id, as_of__lte=self.as_of, value__isnull=False)
+                .exclude(pk=self.pk)
+                .order_by("-as_of", "-pk")
+                .first()
+            )
+            if last is not None and self.value < last.value:
+                warnings.append(
+                    _(
+                        "累计实际值%(value)s低于上次发布的%(last)s%(unit)s（截至%(as_of)s）；"
+                        "累计数一般不会减少，请核对。"
+                    )
+                    % {
+                        "value": _plain(self.value),
+                        "last": _plain(last.value),
+                        "unit": target.measure_unit,
+                        "as_of": last.as_of.isoformat(),
+                    }
+                )
+        return warnings
 
     def _transition(self, user, action, reason=""):
-        from tracking import access  # imported late: access imports these models
-
-        source_states, new_state = ReviewEvent.TRANSITIONS[action]
-        if self.state not in source_states:
-            raise ValidationError(
-                _("状态为“%(state)s”的记录不能执行“%(action)s”。")
-                % {"state": self.get_state_display(), "action": action.label},
-                code="invalid_transition",
-            )
-        access.check_transition(user, action, self)
-        reason = reason.strip()
-        if action == ReviewEvent.Action.RETURN and not reason:
-            raise ValidationError(
-                {"reason": ValidationError(_("退回时必须填写退回理由。"), code="reason_required")}
-            )
-        if action != ReviewEvent.Action.RETURN:
+        if action in (ReviewEvent.Action.SUBMIT, ReviewEvent.Action.APPROVE):
             self.full_clean()
         with transaction.atomic():
-            old_state, self.state = self.state, new_state
+            [event] = ReviewEvent.prepare([self], user, action, reason)
             try:
                 self.save()
-            except EditConflict:
-                self.state = old_state
+            except Exception:  # EditConflict, or the database: the copy in memory stays as read
+                self.state = event.from_state
                 raise
-            ReviewEvent.objects.create(
-                record=self,
-                action=action,
-                from_state=old_state,
-                to_state=new_state,
-                actor=user,
-                reason=reason,
-            )
+            event.save()
+
+
+def _plain(number):
+    """A Decimal as people write it: 500, not 500.0000 nor 5E+2."""
+    return f"{number.normalize():f}"
 
 
 class ReviewEvent(models.Model):
@@ -902,6 +987,7 @@ class ReviewEvent(models.Model):
         SUBMIT = "submit", _("提交审核")
         APPROVE = "approve", _("审核通过并发布")
         RETURN = "return", _("退回修改")
+        WITHDRAW = "withdraw", _("撤回")
 
     State = ProgressRecord.State
     # action: (states it may start from, state it leads to)
@@ -909,12 +995,16 @@ class ReviewEvent(models.Model):
         Action.SUBMIT: ({State.DRAFT, State.RETURNED}, State.SUBMITTED),
         Action.APPROVE: ({State.SUBMITTED}, State.PUBLISHED),
         Action.RETURN: ({State.SUBMITTED}, State.RETURNED),
+        Action.WITHDRAW: ({State.DRAFT, State.SUBMITTED, State.RETURNED}, State.WITHDRAWN),
     }
+    # Actions that need a written reason.
+    NEEDS_REASON = {Action.RETURN, Action.WITHDRAW}
 
+    # PROTECT: the trail outlives any attempt to delete its record.
     record = models.ForeignKey(
         ProgressRecord,
         verbose_name=_("进度记录"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="review_events",
     )
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
@@ -943,6 +1033,58 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def prepare(cls, records, user, action, reason=""):
+        """The one place that moves records through review: check that every record may take
+        this step (its state, and tracking/access.py for this user), move them in memory and
+        return their unsaved events. Raises before changing anything if one may not.
+
+        The phone form, the admin and the review page save one record at a time
+        (ProgressRecord._transition); the spreadsheet import saves thousands in bulk with the
+        same check and bulk_create()s the events.
+        """
+        from tracking import access  # imported late: access imports these models
+
+        source_states, new_state = cls.TRANSITIONS[action]
+        for record in records:
+            if record.state not in source_states:
+                raise ValidationError(
+                    _("状态为“%(state)s”的记录不能执行“%(action)s”。")
+                    % {"state": record.get_state_display(), "action": action.label},
+                    code="invalid_transition",
+                )
+        access.check_transition(user, action, records)
+        reason = reason.strip()
+        if action in cls.NEEDS_REASON and not reason:
+            raise ValidationError(
+                {
+                    "reason": ValidationError(
+                        _("%(action)s时必须填写理由。") % {"action": action.label}
+                        if action != cls.Action.RETURN
+                        else _("退回时必须填写退回理由。"),
+                        code="reason_required",
+                    )
+                }
+            )
+        now = timezone.now()
+        events = []
+        for record in records:
+            events.append(
+                cls(
+                    record=record,
+                    action=action,
+                    from_state=record.state,
+                    to_state=new_state,
+                    actor=user,
+                    at=now,
+                    reason=reason,
+                )
+            )
+            record.state = new_state
+            if action == cls.Action.SUBMIT:
+                record.changed_by = user
+        return events
 
 
 class EvidenceFile(models.Model):

@@ -1,7 +1,9 @@
 """Caching of the public pages and the open-data API until the published data change.
 
 Every cached response sits under a key holding a *data version*, the language, the day (a status
-depends on the date it is judged on) and the full path with its query string. The version lives in
+depends on the date it is judged on), the scheme and host the request was made to (the API's
+absolute links are built from them, so a request with another Host header cannot plant its links
+in what others are served) and the full path with its query string. The version lives in
 the cache itself, so with Redis every gunicorn worker and host shares it; ``data_changed()`` moves
 it on, and from then on every old entry is simply never asked for again (and expires).
 
@@ -73,7 +75,9 @@ def cached_public(*, params=()):
             if version is None:
                 return view(request, *args, **kwargs)
             query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
-            address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+            address = hashlib.sha256(
+                f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode()
+            ).hexdigest()
             key = ":".join(
                 [
                     "public",

@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +38,10 @@ from tracking.models import (
 
 BATCH_SIZE = 1000
 WHOLE_ROW = _("整行")
+
+
+def _messages_of(error):
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _key(text):
@@ -203,6 +207,9 @@ class SpreadsheetResource(resources.ModelResource):
                 self.record_run(result, kwargs.get("file_name") or "", kwargs.get("user"))
                 # Bulk writes send no save signals: the public pages' cache is told here.
                 public_cache.data_changed()
+        except (ValidationError, PermissionDenied) as error:
+            # The transition check refused a row that changed after it was read.
+            result.append_base_error(Error(ValueError(" ".join(_messages_of(error)))))
         except IntegrityError as error:
             result.append_base_error(
                 Error(
@@ -366,11 +373,13 @@ def _position(value):
 
 
 class ProgressRecordResource(SpreadsheetResource):
-    """Progress of a plan's targets; imported rows enter review as 已报送待审核 (submitted).
+    """Progress of a plan's targets; imported rows enter review as 已报送待审核 (submitted),
+    through the same transition check as the phone form (ReviewEvent.prepare), in bulk.
 
-    A row updates the record of the same target and date unless that record is published: a
-    published figure stays public, and the corrected figure becomes a new submitted record for
-    the leader to approve.
+    A row updates the record of the same target and date only if it is the importer's own draft
+    or a returned record (may_update). A published or withdrawn figure stays as it is, and the
+    row becomes a new submitted record beside it; a row that would rewrite a record waiting for
+    review or someone else's draft is refused with the reason.
     """
 
     code = fields.Field("target__code", "目标编号")
@@ -460,8 +469,10 @@ class ProgressRecordResource(SpreadsheetResource):
             milestone=row.read("milestone", self._stage, target),
             note=row.read("note", cells.parse_text) or "",
             shortfall_reason=row.read("shortfall_reason", cells.parse_text) or "",
-            state=ProgressRecord.State.SUBMITTED,
+            # A draft until write() submits it with every other row.
+            state=ProgressRecord.State.DRAFT,
             entered_by=self.user,
+            changed_by=self.user,
         )
         key = (target.pk, as_of)
         if as_of is not None:
@@ -473,11 +484,35 @@ class ProgressRecordResource(SpreadsheetResource):
                 )
             self.rows_by_key[key] = row.number
         original = self.existing.get(key)
-        if original is not None and original.state == ProgressRecord.State.PUBLISHED:
-            if self._unchanged(original, record):
-                return record, original
-            return record, None
-        return record, original
+        if original is None or self._unchanged(original, record):
+            return record, original
+        return record, self.may_update(row, original)
+
+    def may_update(self, row, original):
+        """The record this row may rewrite: None for a new record beside it; a refusal (row
+        error) for a record waiting for review or someone else's draft."""
+        State = ProgressRecord.State
+        if original.state in (State.PUBLISHED, State.WITHDRAWN):
+            return None
+        if original.state == State.SUBMITTED:
+            row.error(
+                "as_of",
+                _(
+                    "该目标截至%(as_of)s的记录已报送、正在等待审核，导入不能改写它。"
+                    "请先由审核领导审核通过或退回，再导入更正。"
+                )
+                % {"as_of": original.as_of.isoformat()},
+            )
+        elif original.entered_by_id not in (None, self.user.pk if self.user else None):
+            row.error(
+                "as_of",
+                _(
+                    "该目标截至%(as_of)s的记录是%(owner)s的草稿，导入不能改写他人的草稿。"
+                    "请%(owner)s本人提交或删除后再导入。"
+                )
+                % {"as_of": original.as_of.isoformat(), "owner": original.entered_by},
+            )
+        return original
 
     def _stage(self, value, target):
         text = cells.parse_text(value)
@@ -498,32 +533,22 @@ class ProgressRecordResource(SpreadsheetResource):
         )
 
     def apply_update(self, original, instance):
-        original.state_before_import = original.state
         super().apply_update(original, instance)
         original.milestone = instance.milestone
-        # A changed figure goes back to the leader for review.
-        original.state = ProgressRecord.State.SUBMITTED
-        original.entered_by = self.user
+        original.changed_by = self.user
         original.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
 
     def write_fields(self):
-        return [*self.compared_fields, "state", "entered_by_id", "updated_at"]
+        return [*self.compared_fields, "state", "changed_by_id", "updated_at"]
 
     def write(self, creates, updates):
-        """Imported records enter review as submitted, and the review trail says so."""
-        previous_states = {record.pk: record.state_before_import for record in updates}
-        created = super().write(creates, updates)
-        ReviewEvent.objects.bulk_create(
-            ReviewEvent(
-                record=record,
-                action=ReviewEvent.Action.SUBMIT,
-                from_state=previous_states.get(record.pk, ProgressRecord.State.DRAFT),
-                to_state=ProgressRecord.State.SUBMITTED,
-                actor=self.user,
-                reason=_("表格导入"),
-            )
-            for record in [*created, *updates]
+        """Every written row is submitted by the transition rule of the phone form, checked for
+        all rows at once; the review trail says so."""
+        events = ReviewEvent.prepare(
+            [*creates, *updates], self.user, ReviewEvent.Action.SUBMIT, _("表格导入")
         )
+        created = super().write(creates, updates)
+        ReviewEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
         return created
 
 
