@@ -150,7 +150,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(plan, targets, superuser)
         "第4行，“目标名称”列：编号“A2”对应的目标是“引进企业”，与本行的目标名称不一致。",
         "第5行，“截至日期”列：“三月”不是可识别的日期，"
         "请写作 2022-03-31、2022/3/31、2022年3月 或 2022-03。",
-        "第6行，“累计实际值”列：累计实际值不能为负数。",
+        "第6行，“累计实际值”列：累计实际值不能为负数（填写的是“-1”）。",
         "第7行，“累计增速（%）”列：增长目标必须填写累计增速（%）。",
         "第8行，“累计实际值”列：“1,00”的千位分隔符位置不对，应为每三位一个逗号，如 1,234.5。",
         "第9行，“目标名称”列：本计划中没有名为“不存在的目标”的目标任务。",
@@ -295,6 +295,10 @@ def test_an_xml_entity_bomb_is_refused_by_defusedxml():
 
 def test_a_file_without_the_expected_header_is_refused(plan, targets, superuser):
     result = run(ProgressRecordResource, plan, superuser, xlsx([["甲", "乙"], [1, 2]]))
+    assert result.messages() == [
+        "在工作表“Sheet”的前20行中没有找到表头。请使用下载的模板，或检查列名是否正确。"
+    ]
+    result = run(ProgressRecordResource, plan, superuser, csv_bytes([["甲", "乙"], [1, 2]]))
     assert result.messages() == [
         "在文件前20行中没有找到表头。请使用下载的模板，或检查列名是否正确。"
     ]
