@@ -5,6 +5,7 @@ import io
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 
 def xlsx(rows, percent_cells=()):
@@ -37,3 +38,37 @@ def with_extra_member(data, name, content):
         if name not in source.namelist():
             target.writestr(name, content)
     return buffer.getvalue()
+
+
+def workbook(*sheets, active=0):
+    """An XLSX with several sheets, each a dict: ``title``, ``rows``, and optionally ``merged``
+    (ranges such as "A1:G1", as WPS and Excel merge titles and areas), ``hidden`` and
+    ``styled_rows`` (row numbers given a fill but no value, as whole formatted blocks are)."""
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        sheet = book.create_sheet(spec["title"])
+        for row in spec["rows"]:
+            sheet.append(list(row))
+        for cell_range in spec.get("merged", ()):
+            sheet.merge_cells(cell_range)
+        for number in spec.get("styled_rows", ()):
+            for column in range(1, 8):
+                sheet.cell(row=number, column=column).fill = PatternFill("solid", fgColor="FFFF00")
+        if spec.get("hidden"):
+            sheet.sheet_state = "hidden"
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def compound_file(*stream_names):
+    """The start of an OLE compound file whose directory names ``stream_names``: the container
+    of both a real .xls ("Workbook") and a password-protected XLSX ("EncryptionInfo",
+    "EncryptedPackage"). Only as much of the format as tells the two apart."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    directory = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64 for name in stream_names
+    )
+    return header + directory

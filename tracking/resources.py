@@ -154,16 +154,20 @@ class Row:
         places = field.decimal_places
         whole_digits = field.max_digits - places
         if abs(number) >= Decimal(10) ** whole_digits:
-            message = _("“%(value)s”超出该列可以记录的范围：整数部分最多%(digits)s位。") % {
+            facts = {
                 "value": _shown(self.raw(attr)),
                 "digits": whole_digits,
+                "unit": converted_to,
+                "number": f"{number:f}",
             }
             if converted_to:
-                message += _("（换算为%(unit)s后是%(number)s）") % {
-                    "unit": converted_to,
-                    "number": f"{number:f}",
-                }
-            self.error(attr, message)
+                message = _(
+                    "“%(value)s”换算为%(unit)s后是%(number)s，"
+                    "超出该列可以记录的范围：整数部分最多%(digits)s位。"
+                )
+            else:
+                message = _("“%(value)s”超出该列可以记录的范围：整数部分最多%(digits)s位。")
+            self.error(attr, message % facts)
             return None
         rounded = units.tidy(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
         if rounded != number:
@@ -216,12 +220,13 @@ class SpreadsheetResource(resources.ModelResource):
     def known(self, header):
         return cells.split_header(header)[0] in self._labels
 
-    def layout(self, headers):
+    def layout(self, headers, titles=None):
         """attribute → (column index, header as written, unit given in the header).
 
         A header spelled as in import_columns wins over a synonym of it; headers not used
         are listed in ``self.ignored_columns``.
         """
+        titles = titles or [cells.header_text(header) for header in headers]
         canonical = {cells.split_header(label)[0] for label in self.import_columns}
         found = {}
         ranked = sorted(
@@ -231,12 +236,10 @@ class SpreadsheetResource(resources.ModelResource):
             label, unit = cells.split_header(header)
             attr = self._labels.get(label)
             if attr is not None and attr not in found:
-                found[attr] = (index, cells.header_text(header), unit)
+                found[attr] = (index, titles[index], unit)
         used = {index for index, _header, _unit in found.values()}
         self.ignored_columns = [
-            cells.header_text(header)
-            for index, header in enumerate(headers)
-            if index not in used and cells.header_text(header)
+            title for index, title in enumerate(titles) if index not in used and title
         ]
         missing = [
             label
@@ -254,7 +257,7 @@ class SpreadsheetResource(resources.ModelResource):
         self._labels = self.header_labels()
         try:
             table = spreadsheets.locate_table(dataset, self.known)
-            layout = self.layout(table.headers)
+            layout = self.layout(table.headers, table.titles)
         except spreadsheets.SpreadsheetError as error:
             result.append_base_error(Error(error))
             return result
@@ -635,8 +638,8 @@ class ProgressRecordResource(SpreadsheetResource):
     def target_scope(self):
         return access.reportable_targets(self.user) if self.user else Q()
 
-    def layout(self, headers):
-        found = super().layout(headers)
+    def layout(self, headers, titles=None):
+        found = super().layout(headers, titles)
         if "code" not in found and "name" not in found:
             raise spreadsheets.SpreadsheetError(
                 _("缺少必需的列：目标编号（或目标名称）。请使用下载的模板。")

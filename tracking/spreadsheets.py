@@ -284,13 +284,15 @@ class Table:
     """The data part of a sheet: the header, the data rows, the rows left out and why.
 
     ``header_numbers`` are the sheet rows the header was read from (two for a group heading
-    over sub-columns); ``headers`` one combined text per column.
+    over sub-columns); ``headers`` one text per column to match, ``titles`` the same as the
+    clerk wrote it ("本年累计/实际值（万元）").
     """
 
-    def __init__(self, sheet_name, header_numbers, headers, rows, skipped):
+    def __init__(self, sheet_name, header_numbers, headers, titles, rows, skipped):
         self.sheet_name = sheet_name
         self.header_numbers = header_numbers
         self.headers = headers
+        self.titles = titles
         self.rows = rows
         self.skipped = skipped
 
@@ -306,7 +308,7 @@ def locate_table(sheet_rows, known):
     found = _find_header(sheet_rows, known)
     if found is None:
         raise SpreadsheetError(_header_not_found(sheet_rows, known))
-    header_numbers, headers = found
+    header_numbers, headers, titles = found
     rows, skipped = [], []
     data_rows = 0
     for number, values in sheet_rows:
@@ -325,18 +327,18 @@ def locate_table(sheet_rows, known):
         rows.append((number, values))
     if not rows:
         raise SpreadsheetError(_("表头下面没有数据行。"))
-    return Table(sheet_rows.sheet_name, header_numbers, headers, rows, skipped)
+    return Table(sheet_rows.sheet_name, header_numbers, headers, titles, rows, skipped)
 
 
 def _find_header(sheet_rows, known):
-    """((header row numbers), combined headers), or None when no row is a header."""
+    """((header row numbers), headers to match, titles), or None when no row is a header."""
     searched = sheet_rows[:HEADER_SEARCH_ROWS]
     for index, (number, values) in enumerate(searched):
         headers = [cells.header_text(value) for value in values]
         score = _known_count(headers, known)
         if score < 2:
             continue
-        best = ((number,), headers, score)
+        best = ((number,), headers, headers, score)
         neighbours = []
         if index > 0 and searched[index - 1][0] == number - 1:
             neighbours.append((searched[index - 1], (number, values)))
@@ -345,11 +347,11 @@ def _find_header(sheet_rows, known):
         for (top_number, top), (bottom_number, bottom) in neighbours:
             if not (_could_be_sub_headers(top) and _could_be_sub_headers(bottom)):
                 continue
-            combined = _combine_headers(top, bottom, known)
+            combined, titles = _combine_headers(top, bottom, known)
             combined_score = _known_count(combined, known)
-            if combined_score > best[2]:
-                best = ((top_number, bottom_number), combined, combined_score)
-        return best[0], best[1]
+            if combined_score > best[3]:
+                best = ((top_number, bottom_number), combined, titles, combined_score)
+        return best[:3]
     return None
 
 
@@ -370,24 +372,24 @@ def _combine_headers(top, bottom, known):
     """One header per column from a group heading row over a sub-column row.
 
     A group heading covers the blank cells to its right (a merged cell has been filled
-    already). Per column, the first known of: heading + sub-column, sub-column, heading.
+    already). Per column, the first known of: heading + sub-column, sub-column, heading;
+    and the title "heading/sub-column" the preview shows.
     """
     width = max(len(top), len(bottom))
     top = [cells.header_text(v) for v in top] + [""] * (width - len(top))
     bottom = [cells.header_text(v) for v in bottom] + [""] * (width - len(bottom))
-    combined = []
+    combined, titles = [], []
     heading = ""
     for upper, lower in zip(top, bottom, strict=True):
         if upper:
             heading = upper
         elif lower:
             upper = heading
-        if not lower or upper == lower:
-            combined.append(upper)
+        if not lower or upper == lower or not upper:
+            combined.append(upper or lower)
+            titles.append(upper or lower)
             continue
-        if not upper:
-            combined.append(lower)
-            continue
+        titles.append(f"{upper}/{lower}")
         (upper_label, upper_unit), (lower_label, lower_unit) = (
             cells.split_header(upper),
             cells.split_header(lower),
@@ -396,7 +398,7 @@ def _combine_headers(top, bottom, known):
         suffix = f"({unit})" if unit else ""
         candidates = [upper_label + lower_label + suffix, lower_label + suffix, upper]
         combined.append(next((c for c in candidates if known(c)), candidates[0]))
-    return combined
+    return combined, titles
 
 
 def _header_not_found(sheet_rows, known):
