@@ -878,3 +878,46 @@ def test_a_figure_beyond_the_fields_limits_is_refused_in_chinese_with_the_figure
         "第4行，“累计增速（%）”列：“123456”超出该列可以记录的范围：整数部分最多5位。",
         "第5行，“累计实际值（亿元）”列：累计实际值不能为负数（填写的是“-2”）。",
     ]
+
+
+def test_the_admin_preview_shows_the_sheet_header_columns_and_what_each_row_writes(
+    client, statistician, plan, targets
+):
+    make_record(targets["invest"], MARCH_31, value=D("0.5"), state=ProgressRecord.State.SUBMITTED)
+    client.force_login(statistician)
+    data = workbook(
+        {
+            "title": "三月进度",
+            "rows": [
+                ["2022年3月进度表"],
+                ["目标编号", "截止日期", "累计实际值（万元）", "填报科室"],
+                ["A1", "2022-03-31", "7,000", "经发办"],
+                ["A2", "2022-03-31", "3家", "经发办"],
+                ["填表人：张三"],
+            ],
+        }
+    )
+    response = client.post(
+        reverse("admin:tracking_progressrecord_import"),
+        {
+            "plan": plan.pk,
+            "format": 0,
+            "resource": 0,
+            "import_file": SimpleUploadedFile("进度.xlsx", data),
+        },
+    )
+    page = response.content.decode()
+    for shown in (
+        "<dt>工作表</dt><dd>三月进度</dd>",
+        "<dt>表头所在行</dt><dd>第2行</dd>",
+        "<dt>导入的列</dt><dd>目标编号、截止日期、累计实际值（万元）</dd>",
+        "<dt>忽略的列（不导入）</dt><dd>填报科室</dd>",
+        '<li>累计实际值（万元）：“<span class="figure">7,000</span>” → '
+        '<span class="figure">0.5亿元</span> → <strong class="figure">0.7亿元</strong>'
+        "（由万元换算为亿元）</li>",
+        '<li>累计实际值（万元）：“<span class="figure">3家</span>” → '
+        '<span class="figure">3家</span></li>',
+        "<td>5</td><td>跳过</td><td>表尾或备注行，已跳过</td>",
+    ):
+        assert shown in page, shown
+    assert not ProgressRecord.objects.filter(value=D("0.7")).exists(), "the preview writes nothing"

@@ -211,14 +211,30 @@ class SpreadsheetResource(resources.ModelResource):
 
     @classmethod
     def header_labels(cls):
-        """Header label → attribute, the synonyms included."""
-        labels = {cells.split_header(label)[0]: attr for label, attr in cls.import_columns.items()}
-        for synonym, label in cls.column_synonyms.items():
-            labels.setdefault(cells.split_header(synonym)[0], cls.import_columns[label])
+        """Header label → attribute, the synonyms included. A header whose brackets are part
+        of its name (基数（上年实际）) is known whole as well as by the label before them."""
+        labels = {}
+        for label, attr in [
+            *cls.import_columns.items(),
+            *(
+                (synonym, cls.import_columns[label])
+                for synonym, label in cls.column_synonyms.items()
+            ),
+        ]:
+            labels.setdefault(cells.fold(cells.header_text(label)), attr)
+            labels.setdefault(cells.split_header(label)[0], attr)
         return labels
 
+    def match(self, header):
+        """(attribute, unit written in the header) of a header, or (None, "")."""
+        whole = cells.fold(cells.header_text(header))
+        if whole in self._labels:
+            return self._labels[whole], ""
+        label, unit = cells.split_header(header)
+        return self._labels.get(label), unit
+
     def known(self, header):
-        return cells.split_header(header)[0] in self._labels
+        return self.match(header)[0] is not None
 
     def layout(self, headers, titles=None):
         """attribute → (column index, header as written, unit given in the header).
@@ -227,14 +243,19 @@ class SpreadsheetResource(resources.ModelResource):
         are listed in ``self.ignored_columns``.
         """
         titles = titles or [cells.header_text(header) for header in headers]
-        canonical = {cells.split_header(label)[0] for label in self.import_columns}
+        canonical = {cells.split_header(label)[0] for label in self.import_columns} | {
+            cells.fold(cells.header_text(label)) for label in self.import_columns
+        }
         found = {}
         ranked = sorted(
-            enumerate(headers), key=lambda item: cells.split_header(item[1])[0] not in canonical
+            enumerate(headers),
+            key=lambda item: (
+                cells.split_header(item[1])[0] not in canonical
+                and cells.fold(cells.header_text(item[1])) not in canonical
+            ),
         )
         for index, header in ranked:
-            label, unit = cells.split_header(header)
-            attr = self._labels.get(label)
+            attr, unit = self.match(header)
             if attr is not None and attr not in found:
                 found[attr] = (index, titles[index], unit)
         used = {index for index, _header, _unit in found.values()}
