@@ -921,3 +921,50 @@ def test_the_admin_preview_shows_the_sheet_header_columns_and_what_each_row_writ
     ):
         assert shown in page, shown
     assert not ProgressRecord.objects.filter(value=D("0.7")).exists(), "the preview writes nothing"
+
+
+def test_a_unit_stated_above_the_table_is_the_unit_of_figures_that_name_none(
+    plan, targets, superuser
+):
+    data = xlsx(
+        [
+            ["港门镇重点项目进度", None, "单位：万元"],
+            ["目标编号", "截至日期", "累计实际值", "计量单位"],
+            ["A1", "2022-03-31", 7000, None],
+            ["A2", "2022-03-31", 3, "家"],
+            ["A3", "2022-03-31", "800亩", None],
+        ]
+    )
+    preview = run(ProgressRecordResource, plan, superuser, data, dry_run=True)
+    assert (preview.messages(), preview.sheet_unit) == ([], "万元")
+    assert [r.fields[0][2:] for r in preview.rows] == [
+        ("0.7亿元", None, "由万元换算为亿元"),
+        ("3家", None, ""),
+        ("800亩", None, ""),
+    ]
+
+
+def test_a_group_heading_over_blank_cells_in_a_csv_covers_its_sub_columns(plan, targets, superuser):
+    data = csv_bytes(
+        [
+            ["目标编号", "截至日期", "本年累计", "", "情况说明"],
+            ["", "", "实际值（万元）", "增速（%）", ""],
+            ["A1", "2022-03-31", "7000", "", "一季度"],
+            ["M1", "2022-03-31", "", "6.5", ""],
+        ]
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert (result.messages(), result.header_numbers) == ([], (1, 2))
+    assert result.imported_columns == [
+        "目标编号", "截至日期", "本年累计/实际值（万元）", "本年累计/增速（%）", "情况说明",
+    ]  # fmt: skip
+    records = {r.target.code: r for r in ProgressRecord.objects.select_related("target")}
+    assert (records["A1"].value, records["M1"].growth_pct) == (D("0.7"), D("6.5"))
+
+
+def test_a_text_only_data_row_under_the_header_is_not_taken_for_sub_headers(plan, superuser):
+    target = make_target(plan, "Q1", kind=Target.Kind.MILESTONE, name="创文")
+    make_stages(target)
+    data = xlsx([["目标编号", "截至日期", "已完成阶段"], ["Q1", "2022年3月", "阶段1"]])
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert (result.messages(), result.header_numbers, result.totals["new"]) == ([], (1,), 1)

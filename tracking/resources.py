@@ -80,6 +80,7 @@ class ImportResult(Result):
     def __init__(self):
         super().__init__()
         self.sheet_name = ""
+        self.sheet_unit = ""
         self.header_numbers = ()
         self.imported_columns = []
         self.ignored_columns = []
@@ -300,6 +301,9 @@ class SpreadsheetResource(resources.ModelResource):
         except spreadsheets.SpreadsheetError as error:
             result.append_base_error(Error(error))
             return result
+        # A unit stated above the table: the unit of figures whose cell, row and header
+        # name none.
+        self.sheet_unit = result.sheet_unit = table.sheet_unit
         result.sheet_name = table.sheet_name
         result.header_numbers = table.header_numbers
         result.ignored_columns = self.ignored_columns
@@ -733,7 +737,12 @@ class ProgressRecordResource(SpreadsheetResource):
         record = ProgressRecord(
             target=target,
             as_of=as_of,
-            value=row.quantity("value", self._value_field, target.measure_unit, row_unit or stated),
+            value=row.quantity(
+                "value",
+                self._value_field,
+                target.measure_unit,
+                row_unit or stated or self.sheet_unit,
+            ),
             growth_pct=row.percent("growth_pct", self._growth_field),
             milestone=row.read("milestone", self._stage, target),
             note=row.read("note", cells.parse_text) or "",
@@ -943,6 +952,9 @@ class TargetResource(SpreadsheetResource):
             unit = cells.fold(row.read("measure_unit", cells.parse_text)).replace(" ", "")
         else:
             unit = original.measure_unit if original else ""
+        # The row's 计量单位 is the unit its figures are in; "单位：万元" above the table only
+        # speaks for a file without that column.
+        sheet_unit = "" if row.has("measure_unit") else self.sheet_unit
         field = Target._meta.get_field
         target = Target(
             plan=self.plan,
@@ -958,10 +970,16 @@ class TargetResource(SpreadsheetResource):
             measure_unit=unit,
             baseline_year=row.read("baseline_year", _position),
             baseline_value=row.quantity(
-                "baseline_value", field("baseline_value"), unit, row.header_unit("baseline_value")
+                "baseline_value",
+                field("baseline_value"),
+                unit,
+                row.header_unit("baseline_value") or sheet_unit,
             ),
             target_value=row.quantity(
-                "target_value", field("target_value"), unit, row.header_unit("target_value")
+                "target_value",
+                field("target_value"),
+                unit,
+                row.header_unit("target_value") or sheet_unit,
             ),
             target_growth_pct=row.percent("target_growth_pct", field("target_growth_pct")),
             quota_period=row.read("quota_period", self._choice_or_default, Target.Period) or "",
@@ -1079,7 +1097,12 @@ class PreviousYearResultResource(SpreadsheetResource):
             unit = original.measure_unit if original else ""
         position = row.require("position", _position) if row.has("position") else None
         value_field = PreviousYearResult._meta.get_field("value")
-        value = row.quantity("value", value_field, unit, row.header_unit("value"))
+        value = row.quantity(
+            "value",
+            value_field,
+            unit,
+            row.header_unit("value") or ("" if row.has("measure_unit") else self.sheet_unit),
+        )
         if value is None and row.has("value") and not row.errors.get(row.header("value")):
             row.error("value", _("必须填写。"))
         result = PreviousYearResult(

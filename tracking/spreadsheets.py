@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl.utils.cell import range_boundaries
 
-from tracking import cells
+from tracking import cells, units
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: the pre-2007 .xls, or an encrypted XLSX
@@ -57,6 +57,8 @@ _FOOTER = re.compile(r"^(" + "|".join(FOOTER_WORDS) + r")\s*([:：]|$|[0-9]+[.�
 _SECTION = re.compile(
     r"^([(（]?[一二三四五六七八九十]+[)）、.．]|第[一二三四五六七八九十0-9]+[部分章节类项])"
 )
+# "单位：万元" written once above the table, for every figure that names no unit of its own.
+_SHEET_UNIT = re.compile(r"^单位:(?P<unit>.+)$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -285,11 +287,13 @@ class Table:
 
     ``header_numbers`` are the sheet rows the header was read from (two for a group heading
     over sub-columns); ``headers`` one text per column to match, ``titles`` the same as the
-    clerk wrote it ("本年累计/实际值（万元）").
+    clerk wrote it ("本年累计/实际值（万元）"); ``sheet_unit`` a unit stated above the
+    header ("单位：万元"), "" when none.
     """
 
-    def __init__(self, sheet_name, header_numbers, headers, titles, rows, skipped):
+    def __init__(self, sheet_name, header_numbers, headers, titles, rows, skipped, sheet_unit):
         self.sheet_name = sheet_name
+        self.sheet_unit = sheet_unit
         self.header_numbers = header_numbers
         self.headers = headers
         self.titles = titles
@@ -327,7 +331,20 @@ def locate_table(sheet_rows, known):
         rows.append((number, values))
     if not rows:
         raise SpreadsheetError(_("表头下面没有数据行。"))
-    return Table(sheet_rows.sheet_name, header_numbers, headers, titles, rows, skipped)
+    sheet_unit = _sheet_unit(sheet_rows, header_numbers[0])
+    return Table(sheet_rows.sheet_name, header_numbers, headers, titles, rows, skipped, sheet_unit)
+
+
+def _sheet_unit(sheet_rows, header_number):
+    """The unit a row above the header states for the whole table ("单位：万元")."""
+    for number, values in sheet_rows:
+        if number >= header_number:
+            break
+        for value in values:
+            match = _SHEET_UNIT.match(cells.fold(cells.header_text(value)))
+            if match and units.is_known(match["unit"]):
+                return units.normalize(match["unit"])
+    return ""
 
 
 def _find_header(sheet_rows, known):
