@@ -36,6 +36,8 @@ _HEADER_UNIT = re.compile(
 )
 # Characters nobody sees that WPS, Excel, web pages and chat apps leave in cells.
 _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# What a cell holding nothing but spaces and invisible characters is made of.
+BLANK_CHARACTERS = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # What clerks write in a cell that has no figure.
 PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "―", "/", "无", "暂无"})
 _DATE = re.compile(
@@ -71,7 +73,10 @@ def header_text(value):
 
 def is_placeholder(value):
     """A "no figure" mark (—, /, -, 无), read as a blank cell in number and date columns."""
-    return isinstance(value, str) and fold(value).replace(" ", "") in PLACEHOLDERS
+    # Placeholders are short: a long cell (every figure with a digit group) is not one.
+    return (
+        isinstance(value, str) and len(value) < 8 and fold(value).replace(" ", "") in PLACEHOLDERS
+    )
 
 
 def parse_text(value):

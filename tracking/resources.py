@@ -310,6 +310,12 @@ class SpreadsheetResource(resources.ModelResource):
         result.skipped_rows = table.skipped
         # Only the fields whose column is in the file are compared, written and shown.
         self.imported_fields = [f for f, attr in self.compared_fields.items() if attr in layout]
+        model_fields = self._meta.model._meta
+        self._preview_columns = [
+            (model_fields.get_field(name), attr, layout[attr][1])
+            for name, attr in self.compared_fields.items()
+            if name in self.imported_fields
+        ]
         result.imported_columns = [header for _index, header, _unit in layout.values()]
         result.diff_headers = result.imported_columns
         self.preload()
@@ -383,6 +389,8 @@ class SpreadsheetResource(resources.ModelResource):
                 setattr(instance, field.attname, getattr(original, field.attname))
 
     def _check_columns_to_create(self, row):
+        if not self.required_to_create:
+            return
         missing = [
             label
             for label, attr in self.import_columns.items()
@@ -420,20 +428,20 @@ class SpreadsheetResource(resources.ModelResource):
     def _preview(self, row, instance, original):
         """What the row writes, column by column: as typed, as stored, and the stored value
         it replaces (None for a new record)."""
-        columns = self.compared_fields
+        empty = self.phrases["empty"]
         return [
             FieldPreview(
-                row.header(columns[name]),
-                _shown(row.raw(columns[name]), self.phrases["empty"]),
-                self._display(instance, name),
-                self._display(original, name) if original is not None else None,
-                row.notes.get(columns[name], ""),
+                header,
+                _shown(row.raw(attr), empty),
+                self._display(instance, field),
+                self._display(original, field) if original is not None else None,
+                row.notes.get(attr, ""),
             )
-            for name in self.imported_fields
+            for field, attr, header in self._preview_columns
         ]
 
-    def _display(self, instance, name):
-        field = instance._meta.get_field(name)
+    def _display(self, instance, field):
+        name = field.attname
         if field.is_relation:
             value = getattr(instance, field.name)
             return str(value) if value is not None else self.phrases["empty"]
@@ -550,7 +558,7 @@ class SpreadsheetResource(resources.ModelResource):
 
     def load_targets(self):
         scoped = Target.objects.for_plan(self.plan).filter(self.target_scope())
-        targets = list(scoped.select_related("area"))
+        targets = list(scoped.select_related("area", "responsible_unit"))
         for target in targets:
             target.plan = self.plan  # clean() reads target.plan: no query per row
         self.targets_by_code = {_key(t.code): t for t in targets}
@@ -713,7 +721,12 @@ class ProgressRecordResource(SpreadsheetResource):
         # Every record of a target and date: an export holding a correction beside the
         # published figure has a row for each, and each row is unchanged against its own.
         self.existing_all = defaultdict(list)
-        records = ProgressRecord.objects.filter(target__plan=self.plan).order_by("pk")
+        # The preview names each record's stage: fetched with it, not one query per row.
+        records = (
+            ProgressRecord.objects.filter(target__plan=self.plan)
+            .select_related("milestone")
+            .order_by("pk")
+        )
         for record in records:
             self.existing[(record.target_id, record.as_of)] = record
             self.existing_all[(record.target_id, record.as_of)].append(record)

@@ -443,7 +443,7 @@ def _header_not_found(sheet_rows, known):
 
 
 def _is_blank_cell(value):
-    return value is None or (isinstance(value, str) and not cells.fold(value))
+    return value is None or (isinstance(value, str) and not value.strip(cells.BLANK_CHARACTERS))
 
 
 def _is_blank(values):
@@ -452,13 +452,17 @@ def _is_blank(values):
 
 def _not_data(values):
     """Why a row under the header is not a data row, or "" when it is one."""
-    texts = [cells.header_text(v) for v in values if not _is_blank_cell(v)]
-    first = texts[0]
+    first = next(value for value in values if not _is_blank_cell(value))
+    if not isinstance(first, str):
+        return ""
+    first = cells.header_text(first)
     if first.startswith(TOTALS_WORDS):
         return _("合计行，已跳过")
     if _FOOTER.match(first):
         return _("表尾或备注行，已跳过")
-    if len(set(texts)) == 1 and _SECTION.match(first):
+    if _SECTION.match(first) and {
+        cells.header_text(value) for value in values if not _is_blank_cell(value)
+    } == {first}:
         return _("分节标题行，已跳过")
     return ""
 
