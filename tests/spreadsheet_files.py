@@ -63,10 +63,18 @@ def workbook(*sheets, active=0):
     return buffer.getvalue()
 
 
+def encrypted(data):
+    """The XLSX ``data`` protected by a password to open, as Excel and WPS save it."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    buffer = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("test-only", buffer)  # noqa: S106 (a test file's password)
+    return buffer.getvalue()
+
+
 def compound_file(*stream_names):
-    """The start of an OLE compound file whose directory names ``stream_names``: the container
-    of both a real .xls ("Workbook") and a password-protected XLSX ("EncryptionInfo",
-    "EncryptedPackage"). Only as much of the format as tells the two apart."""
+    """The start of an OLE compound file whose directory names ``stream_names``, as a real
+    .xls ("Workbook") has. Only as much of the format as tells it from an encrypted XLSX."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
     directory = b"".join(
         name.encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64 for name in stream_names

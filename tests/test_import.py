@@ -11,9 +11,23 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.conftest import make_record, make_stages, make_target, make_user
-from tests.spreadsheet_files import compound_file, csv_bytes, with_extra_member, workbook, xlsx
+from tests.spreadsheet_files import (
+    compound_file,
+    csv_bytes,
+    encrypted,
+    with_extra_member,
+    workbook,
+    xlsx,
+)
 from tracking import access
-from tracking.models import ImportRun, PendingImport, PreviousYearResult, ProgressRecord, Target
+from tracking.models import (
+    ImportRun,
+    PendingImport,
+    PreviousYearResult,
+    ProgressRecord,
+    Target,
+    Unit,
+)
 from tracking.resources import (
     PreviousYearResultResource,
     ProgressRecordResource,
@@ -513,8 +527,6 @@ def test_imported_records_enter_review_with_a_trail_and_a_new_version(plan, targ
 
 
 def test_rows_for_targets_outside_the_users_units_are_unknown(plan, targets):
-    from tracking.models import Unit
-
     unit = Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
     targets["firms"].responsible_unit = unit
     targets["firms"].save()
@@ -758,7 +770,7 @@ def test_a_missing_header_names_the_sheet_searched_and_offers_the_one_that_has_i
     ("data", "message"),
     [
         (
-            compound_file("Root Entry", "EncryptionInfo", "EncryptedPackage"),
+            encrypted(xlsx([HEADER, ["A2", None, None, "2022-03-31", 3]])),
             "该工作簿设置了打开密码（已加密），无法读取。"
             "请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再导入。",
         ),
@@ -968,3 +980,25 @@ def test_a_text_only_data_row_under_the_header_is_not_taken_for_sub_headers(plan
     data = xlsx([["目标编号", "截至日期", "已完成阶段"], ["Q1", "2022年3月", "阶段1"]])
     result = run(ProgressRecordResource, plan, superuser, data)
     assert (result.messages(), result.header_numbers, result.totals["new"]) == ([], (1,), 1)
+
+
+def test_the_preview_of_updates_costs_the_same_queries_for_few_rows_or_many(plan, superuser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    target = make_target(plan, "Q1", kind=Target.Kind.MILESTONE, name="创文")
+    first = make_stages(target)[0]
+    days = [datetime.date(2022, month, 28) for month in range(1, 7)]
+    for day in days:
+        make_record(target, day, milestone=first, state=ProgressRecord.State.SUBMITTED)
+    counts = []
+    for how_many in (2, 6):
+        data = xlsx(
+            [["目标编号", "截至日期", "已完成阶段"]]
+            + [["Q1", day, "阶段2"] for day in days[:how_many]]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            preview = run(ProgressRecordResource, plan, superuser, data, dry_run=True)
+        assert preview.rows[0].fields == [("已完成阶段", "阶段2", "2. 阶段2", "1. 阶段1", "")]
+        counts.append(len(queries))
+    assert counts[0] == counts[1], f"queries per row in the preview: {counts}"

@@ -14,6 +14,7 @@ deliberately not translated: a file format that statistics offices exchange must
 with the interface language.
 """
 
+import datetime
 from collections import defaultdict, namedtuple
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -57,6 +58,8 @@ def _shown(value, empty=None):
         return empty or _("（空）")
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()  # a date cell, as the spreadsheet shows it
     return str(value)
 
 
@@ -727,7 +730,11 @@ class ProgressRecordResource(SpreadsheetResource):
             .select_related("milestone")
             .order_by("pk")
         )
+        by_pk = {target.pk: target for target in targets}
         for record in records:
+            if record.target_id in by_pk:
+                # The preview names each record by its target: no query per row.
+                record.target = by_pk[record.target_id]
             self.existing[(record.target_id, record.as_of)] = record
             self.existing_all[(record.target_id, record.as_of)].append(record)
         self.rows_by_key = {}
