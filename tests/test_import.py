@@ -980,6 +980,13 @@ def test_a_text_only_data_row_under_the_header_is_not_taken_for_sub_headers(plan
     data = xlsx([["目标编号", "截至日期", "已完成阶段"], ["Q1", "2022年3月", "阶段1"]])
     result = run(ProgressRecordResource, plan, superuser, data)
     assert (result.messages(), result.header_numbers, result.totals["new"]) == ([], (1,), 1)
+    # Under an unknown header (附注) the cell "备注" would name a known column: still data.
+    data = xlsx(
+        [["目标编号", "截至日期", "已完成阶段", "附注"], ["Q1", "2022年4月", "阶段2", "备注"]]
+    )
+    result = run(ProgressRecordResource, plan, superuser, data)
+    assert (result.messages(), result.header_numbers, result.totals["new"]) == ([], (1,), 1)
+    assert result.ignored_columns == ["附注"]
 
 
 def test_the_preview_of_updates_costs_the_same_queries_for_few_rows_or_many(plan, superuser):

@@ -379,10 +379,20 @@ def _known_count(headers, known):
 def _could_be_sub_headers(values):
     """Sub-column names are text; a row with a number or a date in it is data."""
     return all(
-        isinstance(value, str) and not isinstance(value, Formula)
+        isinstance(value, str) and not isinstance(value, Formula) and not _reads_as_figure(value)
         for value in values
         if not _is_blank_cell(value)
     )
+
+
+def _reads_as_figure(text):
+    for parse in (cells.parse_number, cells.parse_date):
+        try:
+            if parse(text) is not None:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _combine_headers(top, bottom, known):
