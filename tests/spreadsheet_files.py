@@ -27,6 +27,11 @@ def csv_bytes(rows, encoding="utf-8"):
     return buffer.getvalue().encode(encoding)
 
 
+def read_member(data, name):
+    """One archive member of the XLSX ``data``, to change it with ``with_extra_member``."""
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
 def with_extra_member(data, name, content):
     """The XLSX ``data`` with one more archive member (for zip and XML bombs)."""
     source = zipfile.ZipFile(io.BytesIO(data))

@@ -15,6 +15,7 @@ from tests.spreadsheet_files import (
     compound_file,
     csv_bytes,
     encrypted,
+    read_member,
     with_extra_member,
     workbook,
     xlsx,
@@ -744,6 +745,10 @@ def test_the_visible_active_sheet_is_read_not_a_hidden_first_sheet(plan, targets
     result = run(ProgressRecordResource, plan, superuser, data)
     assert (result.messages(), result.sheet_name) == ([], "三月")
     assert ProgressRecord.objects.get().value == D(3)
+    # A workbook saved with the hidden sheet as its active one opens on the first visible one.
+    workbook_xml = read_member(data, "xl/workbook.xml").replace(b'activeTab="1"', b'activeTab="0"')
+    data = with_extra_member(data, "xl/workbook.xml", workbook_xml)
+    assert read_rows(data).sheet_name == "三月"
 
 
 def test_a_missing_header_names_the_sheet_searched_and_offers_the_one_that_has_it(
