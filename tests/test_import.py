@@ -794,8 +794,15 @@ def test_a_missing_header_names_the_sheet_searched_and_offers_the_one_that_has_i
             "该文件是网页（HTML）表格，只是扩展名为 .xls。"
             "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。",
         ),
+        (
+            b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+            b"<Worksheet/></Workbook>",
+            "该文件是 Excel 2003 XML 表格，不是 .xlsx。"
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。",
+        ),
     ],
-    ids=["encrypted xlsx", "real xls", "html saved as xls", "html with bom"],
+    ids=["encrypted xlsx", "real xls", "html saved as xls", "html with bom", "xml spreadsheet"],
 )
 def test_files_that_are_not_xlsx_are_named_for_what_they_are(data, message):
     with pytest.raises(SpreadsheetError) as raised:

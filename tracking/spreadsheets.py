@@ -41,6 +41,8 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # Excel and WPS save a web page as "xxx.xls" when asked for "Excel 网页" or when a site's
 # "export to Excel" really sends HTML.
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# "XML 表格" (Excel 2003's SpreadsheetML), which WPS and Excel also save under an .xls name.
+_SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 # An XLSX this small needs at most this many archive members; more means a crafted file.
 _MAX_ARCHIVE_MEMBERS = 500
@@ -81,7 +83,7 @@ class SheetRows(list):
     other_sheets = ()
 
     def read_sheet(self, name):
-        raise SpreadsheetError(name)
+        return SheetRows()  # replaced by the XLSX reader; a CSV has no other sheets
 
 
 def check_size(size):
@@ -107,7 +109,15 @@ def read_rows(data):
                 )
             )
         raise SpreadsheetError(_("不支持旧版 .xls 格式，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV。"))
-    if _HTML_START.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    if head.lstrip().startswith(b"<?xml") and _SPREADSHEET_ML in head:
+        raise SpreadsheetError(
+            _(
+                "该文件是 Excel 2003 XML 表格，不是 .xlsx。"
+                "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。"
+            )
+        )
+    if _HTML_START.match(head):
         raise SpreadsheetError(
             _(
                 "该文件是网页（HTML）表格，只是扩展名为 .xls。"
