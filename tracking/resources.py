@@ -770,6 +770,8 @@ class ProgressRecordResource(SpreadsheetResource):
             entered_by=self.user,
         )
         key = (target.pk, as_of)
+        # A row equal to a stored record of its target and date (the published figure, or
+        # the correction beside it) is that record, unchanged.
         same = next((r for r in self.existing_all.get(key, ()) if self._unchanged(r, record)), None)
         if same is not None:
             return record, same
@@ -783,8 +785,6 @@ class ProgressRecordResource(SpreadsheetResource):
             self.rows_by_key[key] = row.number
         original = self.existing.get(key)
         if original is not None and original.state == ProgressRecord.State.PUBLISHED:
-            if self._unchanged(original, record):
-                return record, original
             return record, None
         return record, original
 
