@@ -342,7 +342,8 @@ class SpreadsheetResource(resources.ModelResource):
                 continue
             row_result = RowResult()
             row_result.number = number
-            row_result.fields = self._preview(row, instance, original)
+            # Only the preview shows what each row writes; the confirmed import saves the work.
+            row_result.fields = self._preview(row, instance, original) if dry_run else []
             if original is None:
                 row_result.import_type = RowResult.IMPORT_TYPE_NEW
                 creates.append(instance)
