@@ -607,7 +607,7 @@ def test_a_new_target_names_the_columns_it_needs_and_a_file_without_codes_is_ref
     data = xlsx([["编号", "目标值"], ["B1", 2], ["B9", 3]])
     result = run(TargetResource, plan, superuser, data)
     assert result.messages() == [
-        "第3行：这是新增的记录，需要文件中有“任务领域”、“目标名称”、“类型”列。"
+        "第3行：这是新增的记录，需要文件中有“任务领域”、“目标名称”、“类型”、“报告原文”列。"
     ]
     result = run(TargetResource, plan, superuser, xlsx([["目标名称", "类型"], ["某目标", "增长"]]))
     assert result.messages() == ["缺少必需的列：编号。请使用下载的模板。"]
@@ -1021,3 +1021,37 @@ def test_the_preview_of_updates_costs_the_same_queries_for_few_rows_or_many(plan
         assert preview.rows[0].fields == [("已完成阶段", "阶段2", "2. 阶段2", "1. 阶段1", "")]
         counts.append(len(queries))
     assert counts[0] == counts[1], f"queries per row in the preview: {counts}"
+
+
+def test_placeholders_in_a_target_file_leave_optional_fields_blank(plan, superuser):
+    Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
+    data = xlsx(
+        [
+            [
+                "编号",
+                "任务领域",
+                "目标名称",
+                "类型",
+                "计量单位",
+                "基数（上年实际）",
+                "目标值",
+                "定额周期",
+                "完成期限",
+                "责任单位",
+                "报告原文",
+            ],
+            ["B1", "主要目标", "引进企业", "累计完成量", "家", "—", 5, "/", "无", "-", "引进5家"],
+        ]
+    )
+    result = run(TargetResource, plan, superuser, data)
+    assert result.messages() == []
+    target = Target.objects.get(code="B1")
+    assert (target.baseline_value, target.quota_period, target.responsible_unit) == (None, "", None)
+    assert target.deadline == plan.ends_on, "a blank deadline is the plan's end"
+
+
+def test_a_rule_broken_by_a_field_the_file_lacks_names_that_field(plan, superuser):
+    make_target(plan, "B1", target_value=D(5))
+    Target.objects.filter(code="B1").update(source_text="")  # a record from before the rule
+    result = run(TargetResource, plan, superuser, xlsx([["编号", "目标值"], ["B1", 6]]))
+    assert result.messages() == ["第2行：“报告原文”：此字段不能为空。"]

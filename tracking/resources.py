@@ -427,7 +427,20 @@ class SpreadsheetResource(resources.ModelResource):
                             % {"message": message.rstrip("。"), "value": _shown(typed)}
                             for message in messages
                         ]
+                    elif header == WHOLE_ROW and field != NON_FIELD_ERRORS:
+                        # A field whose column the file lacks: name it, or the message
+                        # ("此字段不能为空。") would not say which.
+                        name = (
+                            self._column_label(attr) or instance._meta.get_field(field).verbose_name
+                        )
+                        messages = [
+                            _("“%(field)s”：%(message)s") % {"field": name, "message": message}
+                            for message in messages
+                        ]
                     row.errors[header].extend(messages)
+
+    def _column_label(self, attr):
+        return next((label for label, a in self.import_columns.items() if a == attr), "")
 
     def _preview(self, row, instance, original):
         """What the row writes, column by column: as typed, as stored, and the stored value
@@ -903,9 +916,10 @@ class TargetResource(SpreadsheetResource):
         "责任部门": "责任单位",
         "原文": "报告原文",
     }
-    # Updating a target needs only its code; creating one needs what every target has.
+    # Updating a target needs only its code; creating one needs what every target has
+    # (its source text included: the model requires it).
     required_columns = ("code",)
-    required_to_create = ("area", "name", "kind")
+    required_to_create = ("area", "name", "kind", "source_text")
     checked_fields = ("code",)
     compared_fields = {
         "area_id": "area",
@@ -1073,9 +1087,9 @@ class PreviousYearResultResource(SpreadsheetResource):
         "增长": "同比增长（%）",
         "原文": "报告原文",
     }
-    # Updating a result needs only its name; a new one needs its place and figure.
+    # Updating a result needs only its name; a new one needs its place, figure and source.
     required_columns = ("name",)
-    required_to_create = ("section", "position", "value")
+    required_to_create = ("section", "position", "value", "source_text")
     checked_fields = ("name",)
     compared_fields = {
         "section": "section",
