@@ -5,6 +5,7 @@ the project folder; production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATAB
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Two-factor login with a TOTP authenticator app (gangmen/accounts.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tracking",
 ]
 
@@ -90,11 +94,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Inside the CSP middleware, so that its 400 page carries the header too.
-    "gangmen.middleware.RejectNulCharactersMiddleware",
+    # Inside the CSP middleware, so that their 400 and 413 pages carry the header too; still
+    # before any view or CSRF check reads the body or builds a query.
+    "gangmen.middleware.RejectUnservableQueryMiddleware",
+    "gangmen.middleware.RequestBodyLimitMiddleware",
+    # After OTPMiddleware, and inside the CSP middleware for its redirect.
+    "gangmen.accounts.TwoFactorRequiredMiddleware",
     # Records the logged-in user as the author of every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: refuses logins after too many failures.
@@ -169,7 +178,10 @@ PUBLIC_CACHE_SECONDS = 24 * 60 * 60 if REDIS_URL else 5 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,23 +191,51 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+
+def envnetworks(name, default):
+    """Read comma-separated IP networks (CIDRs such as 10.0.0.0/24, or single addresses)."""
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP networks such as 10.0.0.0/24, not {item!r}"
+            ) from None
+    return networks
+
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from
-# one address, that pair is locked out for AXES_COOLOFF_HOURS. `manage.py axes_reset` unlocks.
+# one address, that pair is locked out for AXES_COOLOFF_HOURS; after AXES_USERNAME_FAILURE_LIMIT
+# failures for one user name from any addresses (password spraying), the name is locked for
+# everyone (gangmen/accounts.py). `manage.py axes_reset` unlocks.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_USERNAME_FAILURE_LIMIT = envint("AXES_USERNAME_FAILURE_LIMIT", 30, minimum=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1, minimum=1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters to gangmen.accounts.LoginThrottle: the pair first, then the name alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "gangmen.accounts.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner in every management command
 AXES_LOCKOUT_TEMPLATE = "tracking/office/locked_out.html"
-# Behind TRUSTED_PROXY_COUNT reverse proxies the client is the address the outermost of them
-# saw, not REMOTE_ADDR (the innermost proxy) nor whatever a client wrote into X-Forwarded-For.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# The client is the first address, from the right of X-Forwarded-For, that is not one of our
+# reverse proxies (TRUSTED_PROXIES, networks): never whatever a client wrote into the header.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
 AXES_CLIENT_IP_CALLABLE = "gangmen.proxy.client_address"
+
+# Two-factor login: whoever has a TOTP authenticator gives its code at login; with REQUIRE_2FA=1
+# leaders and administrators must have one (an administrator adds it under "TOTP devices").
+REQUIRE_2FA = envbool("REQUIRE_2FA", "0")
+OTP_TOTP_ISSUER = "港门镇目标跟踪"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Four eyes: nobody approves a record they entered, last changed or submitted. A one-person
+# office may allow it (ALLOW_SELF_APPROVAL=1); the review trail still shows who did both.
+ALLOW_SELF_APPROVAL = envbool("ALLOW_SELF_APPROVAL", "0")
 
 # E-mail (reminders). The console backend prints mails while developing.
 EMAIL_BACKEND = os.environ.get(
@@ -257,6 +297,9 @@ IMPORT_MAX_FILE_BYTES = envint("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024, minimu
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # An XLSX is a zip archive: the total size of its members once unpacked (zip bomb guard).
 IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1)
+# The largest request body accepted at all, refused before it is read: the most evidence one
+# form may carry, or the largest spreadsheet, plus 1 MB for the form's other fields.
+REQUEST_MAX_BYTES = max(EVIDENCE_MAX_BYTES * EVIDENCE_MAX_FILES, IMPORT_MAX_FILE_BYTES) + 2**20
 # Columns read per row; our sheets have about a dozen, a crafted file could claim 16,384.
 IMPORT_MAX_COLUMNS = 60
 # Only users with tracking.import_<model> / tracking.export_<model> may import or export

@@ -4,9 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from gangmen.accounts import TwoFactorLoginForm
+
 admin.site.site_header = _("港门镇政府工作报告目标跟踪")
 admin.site.site_title = _("目标跟踪管理")
 admin.site.index_title = _("管理首页")
+# The one login of the site (the officials' pages send there too), with the authenticator code.
+admin.site.login_form = TwoFactorLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

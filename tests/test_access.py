@@ -265,3 +265,51 @@ def test_admin_history_of_another_units_record_is_forbidden(client, office):
     assert client.get(url).status_code == 403
     other.delete()
     assert client.get(url).status_code == 403, "deleted rows are looked up in history too"
+
+
+# Scopes beyond targets and records: units and their members, stages, and their histories.
+
+
+def test_reporters_see_only_their_own_units_and_members(client, office):
+    client.force_login(office.reporter_a)
+    listed = client.get(reverse("admin:tracking_unit_changelist")).context["cl"].result_list
+    assert [unit.name for unit in listed] == ["经济发展办"]
+    other = reverse("admin:tracking_unit_change", args=[office.unit_b.pk])
+    assert client.get(other).status_code == 302, "another unit does not exist for them"
+    history = reverse("admin:tracking_unit_history", args=[office.unit_b.pk])
+    assert client.get(history).status_code == 403
+    own = client.get(reverse("admin:tracking_unit_change", args=[office.unit_a.pk]))
+    assert own.status_code == 200 and "reporter_b" not in own.content.decode()
+
+
+def test_the_units_export_follows_the_same_scope(client, office):
+    client.force_login(office.reporter_a)
+    response = client.post(reverse("admin:tracking_unit_export"), {"format": "1", "resource": "0"})
+    body = response.content.decode("utf-8-sig")
+    assert response.status_code == 200, body[:300]
+    assert "经济发展办" in body and "农业农村办" not in body
+
+
+@pytest.mark.parametrize("role", ["leader", "statistician", "observer", "admin"])
+def test_roles_that_see_every_target_see_every_unit(client, office, role):
+    client.force_login(getattr(office, role))
+    listed = client.get(reverse("admin:tracking_unit_changelist")).context["cl"].result_list
+    assert {unit.name for unit in listed} == {"经济发展办", "农业农村办"}
+
+
+def test_stages_and_their_history_follow_the_scope_of_their_target(client, office):
+    from tests.conftest import make_stages
+
+    own_stage, *_ = make_stages(office.target_a, 1)
+    other_stage, *_ = make_stages(office.target_b, 1)
+    client.force_login(office.reporter_a)
+    listed = client.get(reverse("admin:tracking_milestone_changelist")).context["cl"].result_list
+    assert list(listed) == [own_stage]
+    for view in ("history", "change"):
+        url = reverse(f"admin:tracking_milestone_{view}", args=[other_stage.pk])
+        assert client.get(url).status_code in (302, 403), f"{view} of another unit's stage"
+    own = reverse("admin:tracking_milestone_history", args=[own_stage.pk])
+    assert client.get(own).status_code == 200
+    deleted = reverse("admin:tracking_milestone_history", args=[other_stage.pk])
+    other_stage.delete()
+    assert client.get(deleted).status_code == 403, "deleted stages are looked up in history too"

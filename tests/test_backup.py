@@ -119,6 +119,7 @@ def test_the_commands_write_and_read_an_archive_file(tracker, tmp_path):
     out = io.StringIO()
     call_command("backup", output=str(path), stdout=out)
     assert "已备份" in out.getvalue()
+    assert path.stat().st_mode & 0o777 == 0o600, "password hashes readable by other accounts"
     empty_database()
     call_command("restore", str(path), stdout=out)
     assert "已恢复" in out.getvalue()
@@ -131,3 +132,12 @@ def test_restore_refuses_a_database_that_holds_data(tracker, tmp_path):
     with pytest.raises(CommandError, match="只能恢复到刚执行过 migrate 的空数据库"):
         call_command("restore", str(path))
     assert Plan.objects.count() == 1
+
+
+def test_a_backup_over_an_existing_file_makes_it_private(tracker, tmp_path):
+    path = tmp_path / "backup.tar.gz"
+    path.write_bytes(b"old")
+    path.chmod(0o644)
+    call_command("backup", output=str(path), stdout=io.StringIO())
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.read_bytes()[:2] == b"\x1f\x8b", "a fresh gzip archive, not appended to the old"

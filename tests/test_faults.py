@@ -99,6 +99,9 @@ def test_a_save_that_fails_half_way_leaves_no_record_no_evidence_and_no_file(
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(ProgressRecord, "submit", connection_lost)
+    # The connection is gone: the outage middleware's probe finds no database either. (The
+    # real outage, every cursor failing, would also break the test's own transaction.)
+    monkeypatch.setattr("gangmen.middleware._databases_answer", lambda: False)
     client.force_login(office.reporter_a)
     response = client.post(
         reverse("office:report", args=[office.target_a.pk]),
@@ -147,3 +150,22 @@ def test_an_import_that_fails_half_way_writes_nothing(plan, superuser, monkeypat
     assert (draft.value, draft.version) == (D(1), before[1])
     assert ProgressRecord.history.count() == before[0]
     assert not ImportRun.objects.exists()
+
+
+def test_a_query_the_database_refuses_is_an_error_not_an_outage(client, plan, monkeypatch):
+    """SQLite reports a bad query (here a missing table) as OperationalError, as it does an
+    unreachable file: the middleware asks the database before showing the outage page."""
+    from django.db import transaction
+
+    from tracking.models import Plan
+
+    def broken_query(*args, **kwargs):
+        # In a savepoint, as the view's own transaction would be: the connection stays usable.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(Plan.objects, "current", broken_query)
+    client.raise_request_exception = False
+    response = client.get(reverse("tracking:home"))
+    assert response.status_code == 500, "a programming error is logged as one, not hidden"
+    assert "暂时无法访问" not in response.content.decode()

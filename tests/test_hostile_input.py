@@ -210,3 +210,82 @@ def test_user_text_in_the_public_report_is_text_never_a_formula(client, office, 
     cells = [c for sheet in load_workbook(BytesIO(response.content)) for row in sheet for c in row]
     assert not any(cell.data_type == "f" for cell in cells), "a formula in the report"
     assert f"目标{SCRIPT}" in {cell.value for cell in cells}, "the name is kept as plain text"
+
+
+# Found by trying as a logged-in official would (issue 11): each answered 500 (or a false 503)
+# before the query-string guard in gangmen/middleware.py.
+LOGGED_IN_QUERIES = [
+    # Regular-expression lookups: a malformed pattern is a database error.
+    "/admin/auth/user/?username__regex=(",
+    "/admin/tracking/progressrecord/?note__regex=(",
+    "/admin/tracking/progressrecord/?note__iregex=[",
+    # Numbers beyond a database column, alone, in a list, in a date drill-down, as decimals.
+    "/admin/tracking/target/?id__in=1,99999999999999999999",
+    "/admin/tracking/progressrecord/?as_of__year=99999999999999999999",
+    "/admin/tracking/progressrecord/?as_of__year=2022&as_of__month=99999999999999999999",
+    "/admin/tracking/progressrecord/?as_of__year=2022&as_of__month=3&as_of__day=9" + "9" * 20,
+    "/admin/tracking/progressrecord/export/?target__id__exact=99999999999999999999",
+    "/admin/tracking/progressrecord/?value__gt=1e999999",
+    "/admin/tracking/target/?plan__id__exact=-99999999999999999999",
+    "/api/v1/plans/?page=99999999999999999999",
+    # Years and dates whose bounds leave the calendar once converted between time zones.
+    "/admin/auth/user/?date_joined__year=99999",
+    "/admin/auth/user/?date_joined__year__gt=99999",
+    "/admin/auth/user/?date_joined__iso_year=0",
+    "/admin/tracking/progressrecord/?updated_at__year=10000",
+    "/admin/tracking/progressrecord/?entered_at__year=-1",
+    "/admin/tracking/progressrecord/?as_of__year__lt=10000",
+    "/admin/tracking/progressrecord/?updated_at__gte=0001-01-01",
+]
+
+
+@pytest.mark.parametrize("url", LOGGED_IN_QUERIES)
+def test_unservable_query_strings_answer_400_to_a_logged_in_user(client, office, superuser, url):
+    client.raise_request_exception = False
+    client.force_login(superuser)
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("9223372036854775807", False),  # the largest 64-bit integer still fits
+        ("99999999999999999999", True),
+        ("-99999999999999999999", True),
+        ("1,2,99999999999999999999", True),
+        ("1e18", False),
+        ("1e19", True),
+        ("1e-30", True),
+        ("0e999", False),  # zero, however written
+        ("12345678901234567", False),  # an 18-digit identity number fits
+        ("港门镇99999999999999999999", False),  # words are searched for, not computed with
+        ("inf", False),
+        ("2022-03-31", False),
+    ],
+)
+def test_which_numbers_in_a_query_string_are_refused(value, refused):
+    from gangmen.middleware import _overflows
+
+    assert any(_overflows(part) for part in value.split(",")) is refused
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "refused"),
+    [
+        ("as_of__year", "2022", False),
+        ("as_of__year", "9999", True),
+        ("as_of__year", "1", True),
+        ("as_of__year", "-1", True),
+        ("as_of__year__in", "2021,2022", False),
+        ("as_of__year__in", "2021,99999", True),
+        ("year", "99999", False),  # a field named year: an integer, Django handles its range
+        ("as_of__gte", "2022-03-31", False),
+        ("updated_at__gte", "0001-01-01", True),
+        ("updated_at__lt", "9999-12-31 23:59", True),
+        ("q", "港门镇 2022-03", False),
+    ],
+)
+def test_which_years_in_a_query_string_are_refused(key, value, refused):
+    from gangmen.middleware import _outside_the_calendar
+
+    assert _outside_the_calendar(key, value) is refused

@@ -24,13 +24,13 @@ PRODUCTION_ENV = {
 }
 
 
-def run_in_production(*args):
+def run_in_production(*args, program=("manage.py",), **env):
     """A manage.py command in a fresh interpreter with only the production environment (not,
     say, the DJANGO_ALLOW_ASYNC_UNSAFE that the browser tests set in this process)."""
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *program, *args],
         cwd=REPO,
-        env={"PATH": os.environ.get("PATH", ""), **PRODUCTION_ENV},
+        env={"PATH": os.environ.get("PATH", ""), **PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -42,6 +42,71 @@ def test_production_settings_pass_the_deployment_check_without_a_warning():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output, output
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "error"),
+    [
+        ("x" * 49, "gangmen.E002"),
+        ("change-me-to-a-long-random-string", "gangmen.E001"),  # the .env.example placeholder
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(secret_key, error):
+    result = run_in_production("check", "--deploy", SECRET_KEY=secret_key)
+    assert result.returncode == 1 and error in result.stderr, result.stdout + result.stderr
+    # gunicorn runs no system checks: loading the WSGI application runs ours.
+    result = run_in_production(program=("-c", "import gangmen.wsgi"), SECRET_KEY=secret_key)
+    assert result.returncode == 1 and error in result.stderr, result.stderr[-500:]
+
+
+def test_the_placeholder_is_the_one_in_env_example():
+    from gangmen.checks import _example_secret_key
+
+    assert _example_secret_key() == "change-me-to-a-long-random-string"
+
+
+def test_a_strong_key_lets_the_wsgi_application_load():
+    result = run_in_production(program=("-c", "import gangmen.wsgi"))
+    assert result.returncode == 0, result.stderr[-500:]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("debug", "password", "refused"),
+    [
+        (False, "gangmen-demo-2022", True),
+        (False, "a-real-password-of-the-office", False),
+        (True, "gangmen-demo-2022", False),  # make run: the demo accounts are the point
+    ],
+)
+def test_production_refuses_to_start_while_an_account_accepts_the_demo_password(
+    settings, django_user_model, debug, password, refused
+):
+    from django.core import checks
+
+    settings.DEBUG = debug
+    django_user_model.objects.create_user("demo-leader", password=password)
+    django_user_model.objects.create_user("locked", password=None)  # unusable: never matches
+    errors = [
+        error
+        for error in checks.run_checks(databases=["default"], tags=[checks.Tags.security])
+        if error.id == "gangmen.E003"
+    ]
+    assert bool(errors) is refused
+    if refused:
+        assert "demo-leader" in errors[0].msg and "locked" not in errors[0].msg
+
+
+@pytest.mark.django_db
+def test_migrate_refuses_while_an_account_accepts_the_demo_password(settings, django_user_model):
+    """The container runs migrate before gunicorn: it runs the checks that need the database."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.DEBUG = False
+    django_user_model.objects.create_user("demo", password="gangmen-demo-2022")
+    with pytest.raises(SystemCheckError, match="gangmen.E003"):
+        call_command("migrate", skip_checks=False, verbosity=0)
 
 
 def test_production_settings_send_a_strict_csp_and_compressed_static_files():
@@ -137,3 +202,60 @@ def test_dockerfile_matches_pyproject_and_runs_as_non_root():
 def test_secrets_never_enter_the_image():
     ignored = (REPO / ".dockerignore").read_text().split()
     assert ".env" in ignored and "db.sqlite3" in ignored and "media/" in ignored
+
+
+# Officials' pages are never stored by a browser or a proxy; oversized bodies are not read.
+
+
+@pytest.mark.django_db
+def test_officials_pages_and_evidence_send_no_store(client, office, settings, tmp_path):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import make_record
+    from tracking.models import EvidenceFile
+
+    settings.MEDIA_ROOT = tmp_path
+    import datetime
+
+    record = make_record(office.target_a, datetime.date(2022, 3, 31), value=Decimal(1))
+    evidence = EvidenceFile.objects.create(
+        record=record,
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
+        original_name="a.pdf",
+        size_bytes=13,
+        uploaded_by=office.reporter_a,
+    )
+    client.force_login(office.reporter_a)
+    for url in [
+        reverse("office:my_targets"),
+        reverse("office:report", args=[office.target_a.pk]),
+        evidence.get_absolute_url(),
+        reverse("admin:index"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+
+
+@pytest.mark.django_db
+def test_a_body_larger_than_any_legal_upload_is_refused_before_it_is_read(client, office, settings):
+    client.force_login(office.reporter_a)
+    url = reverse("office:report", args=[office.target_a.pk])
+    too_large = settings.REQUEST_MAX_BYTES + 1
+
+    class Unreadable:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    response = client.generic(
+        "POST", url, b"", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(too_large), **{"wsgi.input": Unreadable()},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "一次提交的文件和内容合计不能超过" in response.content.decode()
+    assert settings.REQUEST_MAX_BYTES >= settings.EVIDENCE_MAX_BYTES * settings.EVIDENCE_MAX_FILES
+    assert settings.REQUEST_MAX_BYTES >= settings.IMPORT_MAX_FILE_BYTES

@@ -164,3 +164,16 @@ def test_the_cache_keys_on_the_date_judged_on(client, plan, django_assert_num_qu
         assert _page(client, url + "?on=2022-04-01") == march, "served from the cache"
     october = _page(client, url + "?on=2022-10-01")
     assert "4 家" in october and "4 家" not in march, "each date has its own answer"
+
+
+def test_a_forged_host_cannot_plant_its_links_in_what_others_are_served(client, plan, settings):
+    """The API's links are absolute, built from the request: the cache key holds scheme and
+    host, so an answer made for one Host header is never served to a request for another."""
+    settings.ALLOWED_HOSTS = ["tracker.example.gov.cn", "evil.example"]
+    url = "/api/v1/plans"
+    planted = client.get(url, HTTP_HOST="evil.example").json()
+    assert "http://evil.example/" in str(planted)
+    served = client.get(url, HTTP_HOST="tracker.example.gov.cn").json()
+    assert "evil.example" not in str(served) and "http://tracker.example.gov.cn/" in str(served)
+    secure = client.get(url, HTTP_HOST="tracker.example.gov.cn", secure=True).json()
+    assert "https://tracker.example.gov.cn/" in str(secure)

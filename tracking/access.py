@@ -6,15 +6,20 @@ imports all ask here. A user's role is the Django group they are in; model permi
 group say *what kind* of thing they may do, and the rules below say *to which rows*:
 
 - 系统管理员 (and superusers): everything.
-- 审核领导: sees everything; reviews, and edits (even published, leaving history) the records of
-  their portfolio — the targets of the units they are a member of, or every target if none.
-- 填报员: sees, reports on and imports only the targets their units lead or help with; edits and
-  deletes only records still in draft or returned.
+- 审核领导: sees everything; reviews the records of their portfolio — the targets of the units
+  they are a member of, or every target if none — and corrects them: a change to a submitted or
+  published record becomes a new submitted record that another reviewer approves.
+- 填报员: sees and reports on only the targets their units lead or help with, and only their
+  own units; edits drafts and returned records, deletes drafts never submitted, withdraws.
 - 统计人员: sees everything; edits targets and previous-year results; reports on and imports any
   target; does not review.
 - 观察员: sees everything, changes nothing.
+
+Four eyes: nobody approves a record they entered, last changed or submitted, administrators
+included, unless settings.ALLOW_SELF_APPROVAL (for a one-person office).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +131,14 @@ def visible_records(user):
     return scope if scope is EVERYTHING or scope is NOTHING else _through_target(scope)
 
 
+def visible_units(user):
+    """Units (and through them their members) a user may see: all of them for those who see
+    every target, else only the units they belong to."""
+    if not user.is_active or not user.has_perm("tracking.view_unit"):
+        return NOTHING
+    return EVERYTHING if sees_everything(user) else Q(pk__in=unit_ids(user))
+
+
 def reviewable_records(user):
     scope = reviewable_targets(user)
     return scope if scope is EVERYTHING or scope is NOTHING else _through_target(scope)
@@ -158,30 +171,68 @@ def can_view_record(user, record):
     return user.has_perm("tracking.view_progressrecord") and can_view_target(user, record.target)
 
 
+def can_view_unit(user, unit):
+    scope = visible_units(user)
+    return scope is EVERYTHING or (scope is not NOTHING and unit.pk in unit_ids(user))
+
+
+def can_view_milestone(user, milestone):
+    return can_view_target(user, milestone.target)
+
+
+def can_change_milestone(user, milestone):
+    return user.has_perm("tracking.change_milestone") and can_change_target(user, milestone.target)
+
+
+def can_correct_record(user, record):
+    """Leaders and administrators may correct a submitted or published record of their
+    portfolio: the change is saved as a new submitted record (ProgressRecord.correct())."""
+    return (
+        user.has_perm("tracking.change_progressrecord")
+        and record.state in (record.State.SUBMITTED, record.State.PUBLISHED)
+        and _target_in(portfolio_targets(user), record.target)
+    )
+
+
 def can_change_record(user, record):
-    """Leaders and administrators may correct any record they review, published ones too
-    (the history keeps the old figure); reporters only their units' drafts and returns."""
+    """Drafts and returned records are edited in place by their unit's reporters, statistics
+    staff, and the leaders and administrators of their portfolio; a change to a submitted or
+    published one is a correction (can_correct_record); a withdrawn one is never changed."""
     if not user.has_perm("tracking.change_progressrecord"):
         return False
-    if _target_in(portfolio_targets(user), record.target):
-        return True
-    return record.is_editable and can_report_on(user, record.target)
+    if record.is_editable:
+        return can_report_on(user, record.target) or _target_in(
+            portfolio_targets(user), record.target
+        )
+    return can_correct_record(user, record)
 
 
 def can_delete_record(user, record):
-    """A published figure is never deleted (a correction is a new record); drafts may be."""
+    """Only a draft that was never submitted is deleted; a record with a review trail is
+    withdrawn instead (the trail, like a published figure, stays)."""
     if (
         not user.has_perm("tracking.delete_progressrecord")
-        or record.state == record.State.PUBLISHED
+        or record.state != record.State.DRAFT
+        or record.review_events.exists()
     ):
         return False
-    if is_administrator(user):
-        return True
-    return record.is_editable and can_report_on(user, record.target)
+    return is_administrator(user) or can_report_on(user, record.target)
 
 
 def can_submit(user, record):
-    return record.is_editable and can_report_on(user, record.target)
+    """Reporters and statistics staff submit what they may report on; a leader submits only
+    the corrections they entered themselves (ProgressRecord.correct())."""
+    return record.is_editable and (
+        can_report_on(user, record.target) or _submits_own_correction(user, record)
+    )
+
+
+def _submits_own_correction(user, record, portfolio=None):
+    if record.entered_by_id is None or record.entered_by_id != user.pk:
+        return False
+    if portfolio is None:
+        return _target_in(portfolio_targets(user), record.target)
+    return portfolio is EVERYTHING or (portfolio is not NOTHING and record.target_id in portfolio)
 
 
 def can_review(user, record):
@@ -193,10 +244,60 @@ def can_import(user, model_name):
     return user.has_perm(IMPORT_PERMISSIONS[model_name])
 
 
-def check_transition(user, action, record):
-    """Raise PermissionDenied unless the user may move this record by this review action."""
+def _targets_allowed(scope, records):
+    """The ids of the records' targets inside a scope, in one query for any number of records."""
+    if scope is EVERYTHING or scope is NOTHING:
+        return scope
+    target_ids = {record.target_id for record in records}
+    return set(_targets(scope).filter(pk__in=target_ids).values_list("pk", flat=True))
+
+
+def check_transition(user, action, records):
+    """Raise PermissionDenied unless the user may move every one of these records by this
+    review action; the message says why and who may instead. One query for many records."""
     from tracking.models import ReviewEvent
 
-    allowed = can_submit if action == ReviewEvent.Action.SUBMIT else can_review
-    if not allowed(user, record):
-        raise PermissionDenied(_("您无权对该记录执行“%(action)s”。") % {"action": action.label})
+    Action = ReviewEvent.Action
+    portfolio = NOTHING
+    if action in (Action.SUBMIT, Action.WITHDRAW):
+        allowed = _targets_allowed(reportable_targets(user), records)
+        if action == Action.SUBMIT and allowed is not EVERYTHING:
+            portfolio = _targets_allowed(portfolio_targets(user), records)
+        who = _("本单位的填报员或统计人员")
+    else:
+        allowed = _targets_allowed(reviewable_targets(user), records)
+        who = _("分管该目标的审核领导")
+    for record in records:
+        in_scope = allowed is EVERYTHING or (allowed is not NOTHING and record.target_id in allowed)
+        if not in_scope and not _submits_own_correction(user, record, portfolio):
+            raise PermissionDenied(
+                _("您无权对该记录执行“%(action)s”，只有%(who)s可以。")
+                % {"action": action.label, "who": who}
+            )
+        if (
+            action == Action.APPROVE
+            and record.is_authored_by(user)
+            and not settings.ALLOW_SELF_APPROVAL
+        ):
+            raise PermissionDenied(
+                _(
+                    "这条记录由您填报、修改或提交，不能由您本人审核通过（四眼原则）；"
+                    "请由另一位分管该目标的审核领导审核。"
+                )
+            )
+
+
+# Report drafts (issue 16): reading a new year's report into a plan.
+
+
+def can_draft_plans(user):
+    """Only administrators and statistics staff turn a work report into a plan."""
+    return user.is_active and (
+        is_administrator(user)
+        or (STATISTICIAN in roles(user) and user.has_perm("tracking.add_reportdraft"))
+    )
+
+
+def can_view_supervision(user):
+    """The supervision report (督查通报) lists every unit's targets: for who sees everything."""
+    return user.is_active and user.has_perm("tracking.view_target") and sees_everything(user)

@@ -5,18 +5,21 @@ review step taken through the model's transition methods, all by the rules of tr
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracking import access
-from tracking.forms import ReturnReasonForm, VersionCheckedForm
+from tracking.forms import ReasonForm, VersionCheckedForm
 from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
     EditConflict,
@@ -121,14 +124,23 @@ class JurisdictionAdmin(SpreadsheetExportMixin, HistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SpreadsheetExportMixin, HistoryAdmin):
+class UnitAdmin(SpreadsheetExportMixin, ObjectRulesAdmin):
+    """Reporters see only their own units and who is in them; the list, the export, the
+    history and the object pages all follow access.visible_units()."""
+
+    object_rules = {"view": access.can_view_unit}
     list_display = ["name", "jurisdiction", "member_count"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_total=Count("members"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(access.visible_units(request.user))
+            .annotate(member_total=Count("members"))
+        )
 
     @admin.display(description=_("工作人员数"), ordering="member_total")
     def member_count(self, unit):
@@ -155,7 +167,8 @@ class TaskAreaAdmin(SpreadsheetExportMixin, HistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(HistoryAdmin):
+class MilestoneAdmin(ObjectRulesAdmin):
+    object_rules = {"view": access.can_view_milestone, "change": access.can_change_milestone}
     list_display = ["target", "position", "name", "due_on"]
     list_filter = ["target__plan", "target__area"]
     list_select_related = ["target"]
@@ -316,7 +329,8 @@ class EvidenceFileInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and access.can_change_record(request.user, obj)
+        # Evidence of a submitted or published record stays: a change is a correction.
+        return obj is not None and obj.is_editable and access.can_change_record(request.user, obj)
 
     @admin.display(description=_("文件"))
     def download(self, evidence):
@@ -357,10 +371,17 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
     search_fields = ["target__code", "target__name", "note"]
-    readonly_fields = ["state", "entered_by", "entered_at", "updated_at"]
+    readonly_fields = [
+        "state",
+        "review_warnings",
+        "entered_by",
+        "changed_by",
+        "entered_at",
+        "updated_at",
+    ]
     date_hierarchy = "as_of"
     inlines = [EvidenceFileInline, ReviewEventInline]
-    actions = ["submit_records", "approve_records", "return_records"]
+    actions = ["submit_records", "approve_records", "return_records", "withdraw_records"]
     fieldsets = [
         (
             None,
@@ -376,7 +397,19 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 ]
             },
         ),
-        (_("状态"), {"fields": ["state", "entered_by", "entered_at", "updated_at"]}),
+        (
+            _("状态"),
+            {
+                "fields": [
+                    "state",
+                    "review_warnings",
+                    "entered_by",
+                    "changed_by",
+                    "entered_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -406,7 +439,28 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
                 raise PermissionDenied
             obj.entered_by = request.user
             obj.state = ProgressRecord.State.DRAFT
+        elif not obj.is_editable:
+            # A submitted or published figure is not changed in place (four eyes): the change
+            # becomes a new submitted record, and the stored one stays public until another
+            # reviewer approves the correction.
+            obj.correction = correction = obj.correct(by=request.user)
+            self.message_user(
+                request,
+                _(
+                    "修改已另存为待审核的更正记录（第%(pk)s号），原记录不变；须由另一位审核领导审核通过后才公开。"
+                )
+                % {"pk": correction.pk},
+                messages.WARNING,
+            )
+            return
+        obj.changed_by = request.user
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        correction = getattr(obj, "correction", None)
+        if correction is not None:  # the message is said; show the record that waits for review
+            return redirect("admin:tracking_progressrecord_change", correction.pk)
+        return super().response_change(request, obj)
 
     def delete_queryset(self, request, queryset):
         # The bulk delete action, record by record, so each one is checked.
@@ -414,6 +468,11 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             if not access.can_delete_record(request.user, record):
                 raise PermissionDenied
             record.delete()
+
+    @admin.display(description=_("审核前请核对"))
+    def review_warnings(self, record):
+        warnings = record.approval_warnings() if record.state == record.State.SUBMITTED else []
+        return format_html_join("", "<p>{}</p>", ((warning,) for warning in warnings)) or "—"
 
     @admin.display(description=_("退回理由"))
     def return_reason(self, record):
@@ -425,20 +484,59 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
     @admin.action(description=_("审核通过并发布"), permissions=["review"])
     def approve_records(self, request, queryset):
-        self._transition_each(request, queryset, lambda r: r.approve(by=request.user))
+        def approve(record):
+            warnings = record.approval_warnings()
+            record.approve(by=request.user)
+            for warning in warnings:
+                self.message_user(
+                    request,
+                    _("%(record)s 已发布，请核对：") % {"record": record} + warning,
+                    messages.WARNING,
+                )
+
+        self._transition_each(request, queryset, approve)
 
     @admin.action(description=_("退回修改（需填写理由）"), permissions=["review"])
     def return_records(self, request, queryset):
-        form = ReturnReasonForm(request.POST if "reason" in request.POST else None)
+        return self._with_reason(
+            request,
+            queryset,
+            "return_records",
+            lambda record, reason: record.return_for_changes(by=request.user, reason=reason),
+            title=_("退回修改"),
+            intro=_("以下记录将退回给填报单位修改，填报员会看到退回理由："),
+            confirm_label=_("确认退回"),
+            label=_("退回理由"),
+        )
+
+    @admin.action(
+        description=_("撤回（需填写理由；报送过的记录不删除，只撤回）"), permissions=["add"]
+    )
+    def withdraw_records(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            "withdraw_records",
+            lambda record, reason: record.withdraw(by=request.user, reason=reason),
+            title=_("撤回"),
+            intro=_("以下记录将被撤回：不再审核、不会公开，审核记录保留："),
+            confirm_label=_("确认撤回"),
+            label=_("撤回理由"),
+        )
+
+    def _with_reason(self, request, queryset, action_name, transition, **texts):
+        """An action that asks one written reason for the selected records first."""
+        form = ReasonForm(request.POST if "reason" in request.POST else None, label=texts["label"])
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._transition_each(
-                request, queryset, lambda r: r.return_for_changes(by=request.user, reason=reason)
-            )
+            self._transition_each(request, queryset, lambda record: transition(record, reason))
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": _("退回修改"),
+            "title": texts["title"],
+            "intro": texts["intro"],
+            "confirm_label": texts["confirm_label"],
+            "action_name": action_name,
             "opts": self.model._meta,
             "records": queryset.select_related("target"),
             "form": form,
@@ -465,6 +563,35 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             )
 
 
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(HistoryAdmin):
+    """The review trail, read-only: nobody adds, changes or deletes an event by hand."""
+
+    list_display = ["at", "record", "action", "from_state", "to_state", "actor", "reason"]
+    list_filter = ["action", "record__target__plan"]
+    list_select_related = ["record__target", "actor"]
+    search_fields = ["record__target__code", "record__target__name", "reason"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        visible = ProgressRecord.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(record__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None:
+            return access.can_view_record(request.user, obj.record)
+        return super().has_view_permission(request, obj)
+
+
 @admin.register(PreviousYearResult)
 class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [PreviousYearResultResource]
@@ -472,3 +599,30 @@ class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]
     ordering = ["plan", "position"]
+
+
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """django-otp's admin for TOTP authenticators (two-factor login, gangmen/accounts.py). Its
+    QR code and configuration pages fetch the device with .get(), unchecked: an unknown id, or
+    one beyond the column's range, would be a 500 instead of a 404."""
+
+    def config_view(self, request, pk):
+        self._require_device(pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._require_device(pk)
+        return super().qrcode_view(request, pk)
+
+    def _require_device(self, pk):
+        low, high = connection.ops.integer_field_range(TOTPDevice._meta.pk.get_internal_type())
+        if not low <= pk <= high or not TOTPDevice.objects.filter(pk=pk).exists():
+            raise Http404
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AuthenticatorAdmin)
+
+
+# Issue 16 (report → draft plan, sub-tasks): their admin classes register themselves on import.
+from tracking import decomposition_admin, report_draft_admin  # noqa: E402, F401

@@ -6,6 +6,7 @@ class TrackingConfig(AppConfig):
     name = "tracking"
 
     def ready(self):
+        import gangmen.checks  # noqa: F401  registers the production start-up checks
         from tracking import models, public_cache
 
         # Every model whose rows the public pages or the API show: a save or delete of any of

@@ -15,6 +15,7 @@ waiting for their import confirmation, content types and permissions.
 
 import io
 import json
+import os
 import shutil
 import tarfile
 import tempfile
@@ -42,6 +43,14 @@ CREATED_BY_MIGRATIONS = {"auth.group"}
 
 class BackupError(Exception):
     """A backup that cannot be restored here; nothing was written."""
+
+
+def open_private(path):
+    """Open a backup file for writing that only its owner can read (mode 0600): it holds every
+    user's password hash and every record. An existing file is truncated and made private too."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "wb")
 
 
 def create_backup(destination):

@@ -1,10 +1,12 @@
 """Forms of the officials' pages and the admin. Validation of a figure is the model's clean();
 validation of an evidence file is tracking/evidence.py; these forms only gather and hand over."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tracking.evidence import ACCEPT_ATTRIBUTE, validate_evidence_file
@@ -76,6 +78,9 @@ class ProgressEntryForm(VersionCheckedForm):
         required=False,
         help_text=_("图片、PDF 或办公文档，可多选。"),
     )
+    # Idempotency: a new form carries a fresh token, and a second POST of the same form (a
+    # double tap, a resent request) finds the record the first one created.
+    entry_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressRecord
@@ -99,6 +104,10 @@ class ProgressEntryForm(VersionCheckedForm):
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.target = target
+        if self.instance.pk is None:
+            self.fields["entry_token"].initial = uuid.uuid4()
+        else:
+            del self.fields["entry_token"]
         # Only the figure this kind of target is measured by; the model's clean() then names
         # exactly these fields in its messages.
         if target.kind == Target.Kind.MILESTONE:
@@ -120,12 +129,34 @@ class ProgressEntryForm(VersionCheckedForm):
         Files reach the disk before their rows commit; if anything fails afterwards the rows are
         rolled back and the stored files deleted, so no orphan is left behind.
         """
+        token = self.cleaned_data.get("entry_token")
+        if token is not None:
+            already = ProgressRecord.objects.filter(entry_token=token).first()
+            if already is not None and already.entered_by_id == user.pk:
+                return already
+            if already is not None:
+                raise ValidationError(
+                    _("这张表单已由他人提交过，本次未保存。请重新打开填报页面再填写。"),
+                    code="form_already_used",
+                )
+        try:
+            return self._save_entry(user, submit, token)
+        except IntegrityError:
+            # Two copies of the form raced past the check above: the unique token let one in.
+            already = ProgressRecord.objects.filter(entry_token=token, entered_by=user).first()
+            if token is None or already is None:
+                raise
+            return already
+
+    def _save_entry(self, user, submit, token):
         record = self.save(commit=False)
+        record.changed_by = user
         stored = []
         try:
             with transaction.atomic():
                 if record.pk is None:
                     record.entered_by = user
+                    record.entry_token = token
                 record.save()
                 for upload in self.cleaned_data["evidence"]:
                     evidence = EvidenceFile(
@@ -177,9 +208,12 @@ class ReviewForm(forms.Form):
         return cleaned_data
 
 
-class ReturnReasonForm(forms.Form):
-    """The admin action's intermediate page: one reason for the selected records."""
+class ReasonForm(forms.Form):
+    """An admin action's intermediate page: one reason (for a return or a withdrawal) for the
+    selected records."""
 
-    reason = forms.CharField(
-        label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
-    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label

@@ -6,8 +6,8 @@ Figures are Decimals in the unit the report prints them in (17.1 with unit 亿�
 units is never done silently.
 
 Officials belong to units (Unit.members); a progress record moves DRAFT → SUBMITTED → PUBLISHED or
-RETURNED through its transition methods, each leaving a ReviewEvent. Who may do what is decided in
-tracking/access.py; every model here keeps its history (django-simple-history).
+RETURNED (or is WITHDRAWN) through its transition methods, each leaving a ReviewEvent. Who may do
+what is decided in tracking/access.py; every model here keeps its history (django-simple-history).
 """
 
 import datetime
@@ -722,8 +722,9 @@ def evidence_path(evidence, filename):
 class ProgressRecord(VersionedModel):
     """How far a target had come on a date: a cumulative actual, an actual growth or a stage.
 
-    A correction to a published figure is a new record for the same target and date that goes
-    through review again; published records are not edited in place by reporters.
+    A correction to a submitted or published figure is a new record for the same target and date
+    that goes through review again (correct()); such records are never edited in place, and a
+    record that was ever submitted is never deleted, only withdrawn: the review trail stays.
     """
 
     class State(models.TextChoices):
@@ -731,6 +732,7 @@ class ProgressRecord(VersionedModel):
         SUBMITTED = "submitted", _("已报送待审核")
         RETURNED = "returned", _("已退回")
         PUBLISHED = "published", _("已审核发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
         @classmethod
         def counted_as_reported(cls):
@@ -784,8 +786,25 @@ class ProgressRecord(VersionedModel):
         blank=True,
         related_name="progress_records",
     )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("最后修改数值或提交审核的人；他和填报人都不能审核通过这条记录。"),
+    )
     entered_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    entry_token = models.UUIDField(
+        _("表单提交标识"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("同一张填报表单重复提交时只建立一条记录。"),
+    )
 
     objects = ProgressRecordQuerySet.as_manager()
     history = HistoricalRecords()
@@ -884,9 +903,14 @@ class ProgressRecord(VersionedModel):
         6.5% is 18.2115亿元); None for other kinds or without a baseline."""
         return self.target.level_implied_by(self.growth_pct)
 
-    def submit(self, *, by):
+    def is_authored_by(self, user):
+        """Did this user enter the figure, last change it or submit it? Then another reviewer
+        must approve it (four eyes), unless settings.ALLOW_SELF_APPROVAL."""
+        return user.pk is not None and user.pk in (self.entered_by_id, self.changed_by_id)
+
+    def submit(self, *, by, reason=""):
         """Send a draft or returned record to review."""
-        self._transition(by, ReviewEvent.Action.SUBMIT)
+        self._transition(by, ReviewEvent.Action.SUBMIT, reason)
 
     def approve(self, *, by):
         """Publish a submitted record: from now on the public pages count it."""
@@ -894,41 +918,102 @@ class ProgressRecord(VersionedModel):
 
     def return_for_changes(self, *, by, reason):
         """Send a submitted record back to its unit with a reason the reporter will read."""
-        self._transition(by, ReviewEvent.Action.RETURN, reason=reason)
+        self._transition(by, ReviewEvent.Action.RETURN, reason)
+
+    def withdraw(self, *, by, reason):
+        """Take a record out of the workflow for good; what replaces deleting it once it was
+        submitted (the review trail stays)."""
+        self._transition(by, ReviewEvent.Action.WITHDRAW, reason)
+
+    def correct(self, *, by):
+        """Save this in-memory change of a submitted or published record as a new submitted
+        record for the same target and date, leaving the stored record as it is: the public
+        figure stays until another reviewer approves the correction."""
+        correction = ProgressRecord(
+            target_id=self.target_id,
+            as_of=self.as_of,
+            value=self.value,
+            growth_pct=self.growth_pct,
+            milestone_id=self.milestone_id,
+            note=self.note,
+            shortfall_reason=self.shortfall_reason,
+            entered_by=by,
+            changed_by=by,
+        )
+        with transaction.atomic():
+            correction.save()
+            correction.submit(
+                by=by,
+                reason=_("更正第%(pk)s号记录（%(state)s）")
+                % {"pk": self.pk, "state": self.get_state_display()},
+            )
+        return correction
+
+    def approval_warnings(self):
+        """What a reviewer should look at twice before publishing this figure."""
+        target = self.target
+        warnings = []
+        if (
+            self.value is not None
+            and target.target_value
+            and target.kind != Target.Kind.GROWTH
+            and self.value > 10 * target.target_value
+        ):
+            warnings.append(
+                _(
+                    "累计实际值%(value)s是目标值%(goal)s%(unit)s的10倍以上，"
+                    "请核对是否多输了数位或用错了计量单位。"
+                )
+                % {
+                    "value": _plain(self.value),
+                    "goal": _plain(target.target_value),
+                    "unit": target.measure_unit,
+                }
+            )
+        # A cumulative amount that should grow (firms brought in, 亿元 invested) does not fall.
+        if (
+            self.value is not None
+            and target.kind == Target.Kind.AMOUNT
+            and target.direction == Target.Direction.INCREASE
+        ):
+            last = (
+                ProgressRecord.objects.published()
+                .filter(target_id=self.target_id, as_of__lte=self.as_of, value__isnull=False)
+                .exclude(pk=self.pk)
+                .order_by("-as_of", "-pk")
+                .first()
+            )
+            if last is not None and self.value < last.value:
+                warnings.append(
+                    _(
+                        "累计实际值%(value)s低于上次发布的%(last)s%(unit)s（截至%(as_of)s）；"
+                        "累计数一般不会减少，请核对。"
+                    )
+                    % {
+                        "value": _plain(self.value),
+                        "last": _plain(last.value),
+                        "unit": target.measure_unit,
+                        "as_of": last.as_of.isoformat(),
+                    }
+                )
+        return warnings
 
     def _transition(self, user, action, reason=""):
-        from tracking import access  # imported late: access imports these models
-
-        source_states, new_state = ReviewEvent.TRANSITIONS[action]
-        if self.state not in source_states:
-            raise ValidationError(
-                _("状态为“%(state)s”的记录不能执行“%(action)s”。")
-                % {"state": self.get_state_display(), "action": action.label},
-                code="invalid_transition",
-            )
-        access.check_transition(user, action, self)
-        reason = reason.strip()
-        if action == ReviewEvent.Action.RETURN and not reason:
-            raise ValidationError(
-                {"reason": ValidationError(_("退回时必须填写退回理由。"), code="reason_required")}
-            )
-        if action != ReviewEvent.Action.RETURN:
+        if action in (ReviewEvent.Action.SUBMIT, ReviewEvent.Action.APPROVE):
             self.full_clean()
         with transaction.atomic():
-            old_state, self.state = self.state, new_state
+            [event] = ReviewEvent.prepare([self], user, action, reason)
             try:
                 self.save()
-            except EditConflict:
-                self.state = old_state
+            except Exception:  # EditConflict, or the database: the copy in memory stays as read
+                self.state = event.from_state
                 raise
-            ReviewEvent.objects.create(
-                record=self,
-                action=action,
-                from_state=old_state,
-                to_state=new_state,
-                actor=user,
-                reason=reason,
-            )
+            event.save()
+
+
+def _plain(number):
+    """A Decimal as people write it: 500, not 500.0000 nor 5E+2."""
+    return f"{number.normalize():f}"
 
 
 class ReviewEvent(models.Model):
@@ -938,6 +1023,7 @@ class ReviewEvent(models.Model):
         SUBMIT = "submit", _("提交审核")
         APPROVE = "approve", _("审核通过并发布")
         RETURN = "return", _("退回修改")
+        WITHDRAW = "withdraw", _("撤回")
 
     State = ProgressRecord.State
     # action: (states it may start from, state it leads to)
@@ -945,12 +1031,16 @@ class ReviewEvent(models.Model):
         Action.SUBMIT: ({State.DRAFT, State.RETURNED}, State.SUBMITTED),
         Action.APPROVE: ({State.SUBMITTED}, State.PUBLISHED),
         Action.RETURN: ({State.SUBMITTED}, State.RETURNED),
+        Action.WITHDRAW: ({State.DRAFT, State.SUBMITTED, State.RETURNED}, State.WITHDRAWN),
     }
+    # Actions that need a written reason.
+    NEEDS_REASON = {Action.RETURN, Action.WITHDRAW}
 
+    # PROTECT: the trail outlives any attempt to delete its record.
     record = models.ForeignKey(
         ProgressRecord,
         verbose_name=_("进度记录"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="review_events",
     )
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
@@ -979,6 +1069,58 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def prepare(cls, records, user, action, reason=""):
+        """The one place that moves records through review: check that every record may take
+        this step (its state, and tracking/access.py for this user), move them in memory and
+        return their unsaved events. Raises before changing anything if one may not.
+
+        The phone form, the admin and the review page save one record at a time
+        (ProgressRecord._transition); the spreadsheet import saves thousands in bulk with the
+        same check and bulk_create()s the events.
+        """
+        from tracking import access  # imported late: access imports these models
+
+        source_states, new_state = cls.TRANSITIONS[action]
+        for record in records:
+            if record.state not in source_states:
+                raise ValidationError(
+                    _("状态为“%(state)s”的记录不能执行“%(action)s”。")
+                    % {"state": record.get_state_display(), "action": action.label},
+                    code="invalid_transition",
+                )
+        access.check_transition(user, action, records)
+        reason = reason.strip()
+        if action in cls.NEEDS_REASON and not reason:
+            raise ValidationError(
+                {
+                    "reason": ValidationError(
+                        _("%(action)s时必须填写理由。") % {"action": action.label}
+                        if action != cls.Action.RETURN
+                        else _("退回时必须填写退回理由。"),
+                        code="reason_required",
+                    )
+                }
+            )
+        now = timezone.now()
+        events = []
+        for record in records:
+            events.append(
+                cls(
+                    record=record,
+                    action=action,
+                    from_state=record.state,
+                    to_state=new_state,
+                    actor=user,
+                    at=now,
+                    reason=reason,
+                )
+            )
+            record.state = new_state
+            if action == cls.Action.SUBMIT:
+                record.changed_by = user
+        return events
 
 
 class EvidenceFile(models.Model):
@@ -1118,3 +1260,235 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Report drafts (issue 16): a work report read by tracking/report_parser.py, waiting for staff
+# to accept, edit or drop each proposal. Nothing here is public; tracking/report_drafts.py turns
+# an accepted draft into a Plan.
+
+
+class ReportDraft(models.Model):
+    """An uploaded or pasted work report and the proposals read from it, before any plan exists."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="drafts"
+    )
+    year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    report_date = models.DateField(_("报告日期"), null=True, blank=True)
+    source = models.TextField(_("来源"), blank=True)
+    report_text = models.TextField(_("报告全文"))
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="report_drafts",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    plan = models.OneToOneField(
+        Plan,
+        verbose_name=_("生成的年度计划"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_report_drafts",
+    )
+    accepted_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告草稿")
+        verbose_name_plural = _("报告草稿")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.year or ''} {self.title}".strip()
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None
+
+
+class ProposedArea(models.Model):
+    """A task area the reader found: 0 for the main targets, then （一）, （二）…"""
+
+    draft = models.ForeignKey(
+        ReportDraft, verbose_name=_("报告草稿"), on_delete=models.CASCADE, related_name="areas"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    numeral = models.CharField(_("序号"), max_length=8, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+
+    class Meta:
+        verbose_name = _("建议任务领域")
+        verbose_name_plural = _("建议任务领域")
+        ordering = ["draft", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "position"], name="proposed_area_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.numeral}{self.title}"
+
+
+class Proposal(models.Model):
+    """One previous-year result or one target the reader proposes; staff decide on each."""
+
+    class Category(models.TextChoices):
+        RESULT = "result", _("上年成果")
+        TARGET = "target", _("目标任务")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待定")
+        ACCEPTED = "accepted", _("采纳")
+        DROPPED = "dropped", _("舍弃")
+
+    draft = models.ForeignKey(
+        ReportDraft, verbose_name=_("报告草稿"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    category = models.CharField(_("类别"), max_length=8, choices=Category.choices)
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    area = models.ForeignKey(
+        ProposedArea,
+        verbose_name=_("任务领域"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    section = models.CharField(_("报告段落"), max_length=64, blank=True)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=Target.Kind.choices, blank=True)
+    direction = models.CharField(
+        _("方向"),
+        max_length=10,
+        choices=Target.Direction.choices,
+        default=Target.Direction.INCREASE,
+    )
+    value = models.DecimalField(
+        _("数值"), **FIGURE, null=True, blank=True, help_text=_("上年成果的数值或目标值。")
+    )
+    measure_unit = models.CharField(_("计量单位"), max_length=16, blank=True)
+    growth_pct = models.DecimalField(
+        _("增长（%）"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("上年成果的同比增长，或增长目标的目标增速。"),
+    )
+    baseline_value = models.DecimalField(_("基数（上年实际）"), **FIGURE, null=True, blank=True)
+    qualifier = models.CharField(
+        _("数值限定"),
+        max_length=8,
+        choices=PreviousYearResult.Qualifier.choices,
+        blank=True,
+        default="",
+    )
+    quota_period = models.CharField(
+        _("定额周期"), max_length=8, choices=Target.Period.choices, blank=True
+    )
+    source_text = models.TextField(_("报告原文"))
+    decision = models.CharField(
+        _("审核决定"), max_length=8, choices=Decision.choices, default=Decision.PENDING
+    )
+
+    # Edits and decisions in review; the reader's first proposals are bulk-created without it.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("草稿建议")
+        verbose_name_plural = _("草稿建议")
+        ordering = ["draft", "category", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "category", "position"], name="proposal_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.position}：{self.name}"
+
+
+# Decomposition (issue 16): the office splits a target into sub-tasks, each with its lead unit,
+# leader in charge, measures and monthly nodes. tracking/decomposition.py derives the parent's
+# progress from the nodes; the target's public status stays its own records'.
+
+
+class SubTask(models.Model):
+    """A 分解任务 of a target: one unit's share of the work, with who answers for it."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标任务"), on_delete=models.CASCADE, related_name="subtasks"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("分解任务名称"), max_length=200)
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtasks",
+    )
+    leader_in_charge = models.CharField(
+        _("分管领导"), max_length=64, blank=True, help_text=_("如“副镇长 张三”。")
+    )
+    measures = models.TextField(_("工作措施"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("分解任务")
+        verbose_name_plural = _("分解任务")
+        ordering = ["target", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "position"], name="subtask_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code}-{self.position} {self.name}"
+
+
+class SubTaskNode(models.Model):
+    """A monthly node of a sub-task: what is to be done by a date, and when it was done."""
+
+    subtask = models.ForeignKey(
+        SubTask, verbose_name=_("分解任务"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    due_on = models.DateField(_("节点日期"), help_text=_("通常为月末，如 2022-06-30。"))
+    goal = models.CharField(_("节点目标"), max_length=200)
+    completed_on = models.DateField(
+        _("完成日期"), null=True, blank=True, help_text=_("未完成的留空。")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("月度节点")
+        verbose_name_plural = _("月度节点")
+        ordering = ["subtask", "due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.due_on:%Y-%m-%d} {self.goal}"
+
+    def clean(self):
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError(
+                {"completed_on": ValidationError(_("完成日期不能晚于今天。"), code="in_future")}
+            )
+
+    def is_done_by(self, on):
+        return self.completed_on is not None and self.completed_on <= on

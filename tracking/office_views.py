@@ -2,9 +2,11 @@
 
 Every view fetches through an access helper that filters by tracking/access.py, so a guessed URL
 for another unit's target or record is a 404 (or 403 when the row is visible but not theirs to
-change) and never a page.
+change) and never a page. Every page is personal and internal: never stored by a browser or a
+proxy (Cache-Control: no-store).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from tracking import access
 from tracking.forms import ProgressEntryForm, ReviewForm
@@ -44,6 +47,7 @@ def _get_record_to_review(user, pk):
     )
 
 
+@never_cache
 @login_required
 def my_targets(request):
     # What is due follows the plan: a plan whose year is over asks for its last period only.
@@ -55,6 +59,7 @@ def my_targets(request):
     period = current_period(plan=newest_plan)
     open_records = (
         ProgressRecord.objects.exclude(state=ProgressRecord.State.PUBLISHED)
+        .exclude(state=ProgressRecord.State.WITHDRAWN)
         .with_return_reason()
         .order_by("target_id", "as_of")  # the default ordering joins through every plan
     )
@@ -86,12 +91,14 @@ def my_targets(request):
     )
 
 
+@never_cache
 @login_required
 def report_progress(request, pk):
     target = _get_target_to_report_on(request.user, pk)
     return _entry_form(request, target, ProgressRecord())
 
 
+@never_cache
 @login_required
 def edit_record(request, pk):
     record = _get_record_to_edit(request.user, pk)
@@ -128,6 +135,7 @@ def _entry_form(request, target, record):
     )
 
 
+@never_cache
 @login_required
 def review_list(request):
     if not request.user.has_perm("tracking.review_progressrecord"):
@@ -141,6 +149,7 @@ def review_list(request):
     return render(request, "tracking/office/review_list.html", {"records": records})
 
 
+@never_cache
 @login_required
 def review_record(request, pk):
     record = _get_record_to_review(request.user, pk)
@@ -156,13 +165,26 @@ def review_record(request, pk):
                 messages.success(request, _("已退回：%(record)s") % {"record": record})
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("office:review_list")
-    return render(request, "tracking/office/review_record.html", {"record": record, "form": form})
+    return render(
+        request,
+        "tracking/office/review_record.html",
+        {
+            "record": record,
+            "form": form,
+            "is_own_record": record.is_authored_by(request.user)
+            and not settings.ALLOW_SELF_APPROVAL,
+            "warnings": record.approval_warnings(),
+        },
+    )
 
 
+@never_cache
 @login_required
 def evidence(request, pk):
     """Evidence is internal: served only to those who may see its record, as a download."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracking import converters, report_views, views  # noqa: F401 - converters: <year:…>
+from tracking import converters, report_views, supervision_views, views  # noqa: F401 - converters
 
 app_name = "tracking"
 
@@ -19,4 +19,6 @@ urlpatterns = [
         name="area_report",
     ),
     path(f"{PLAN}targets/<str:code>/", views.target_detail, name="target"),
+    # Staff only (issue 16): the supervision report, as a page, ?format=docx or ?format=xlsx.
+    path(f"{PLAN}supervision/", supervision_views.supervision_report, name="supervision"),
 ]

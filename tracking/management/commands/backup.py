@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tracking.backups import create_backup
+from tracking.backups import create_backup, open_private
 
 
 class Command(BaseCommand):
@@ -22,6 +22,6 @@ class Command(BaseCommand):
             create_backup(sys.stdout.buffer)
             return
         output = output or timezone.localtime().strftime("gangmen-backup-%Y%m%d-%H%M%S.tar.gz")
-        with open(output, "wb") as destination:
+        with open_private(output) as destination:
             counts = create_backup(destination)
         self.stdout.write(f"已备份 {sum(counts.values())} 行数据到 {output}")

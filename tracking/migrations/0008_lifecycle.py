@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0005_bench_indexes'),
+        ('tracking', '0007_foureyes'),
     ]
 
     operations = [
