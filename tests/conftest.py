@@ -5,7 +5,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 
 from tests.csp import inline_code
@@ -111,9 +113,68 @@ def plan(db):
     return make_plan()
 
 
+# The Gangmen report is loaded once per test session: load_report runs in a transaction that is
+# rolled back, and the rows it wrote are kept; each test that asks for the report gets exactly
+# those rows inserted again (raw, as loaddata does), so every other test still starts from an
+# empty database. The loaded rows are numbered from REPORT_FIRST_PK so that they never clash with
+# rows a test wrote before asking for the report, on SQLite and on PostgreSQL alike.
+REPORT_FIRST_PK = 1_000_000
+AUTO_PRIMARY_KEYS = {"AutoField", "BigAutoField", "SmallAutoField"}
+
+
+def _numbered_models():
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.pk.get_internal_type() in AUTO_PRIMARY_KEYS
+    ]
+
+
+def _number_new_rows_from(first_pk, models):
+    """Make the next row of every table get a primary key of at least first_pk."""
+    with connection.cursor() as cursor:
+        for model in models:
+            table, column = model._meta.db_table, model._meta.pk.column
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first_pk - 1]
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s, false)",
+                    [connection.ops.quote_name(table), column, first_pk],
+                )
+            else:
+                raise NotImplementedError(f"no sequence numbering for {connection.vendor}")
+
+
+@pytest.fixture(scope="session")
+def _report_rows(django_db_setup, django_db_blocker):
+    """Every row load_report writes, by model, read back from a rolled-back load."""
+    models = _numbered_models()
+    with django_db_blocker.unblock(), transaction.atomic():
+        _number_new_rows_from(REPORT_FIRST_PK, models)
+        call_command("load_report", REPORT_DATA, verbosity=0)
+        rows = [
+            (model, list(model._base_manager.filter(pk__gte=REPORT_FIRST_PK))) for model in models
+        ]
+        transaction.set_rollback(True)
+    return [(model, objects) for model, objects in rows if objects]
+
+
 @pytest.fixture
-def gangmen(db):
-    call_command("load_report", REPORT_DATA, verbosity=0)
+def gangmen(db, _report_rows):
+    """The Gangmen 2022 plan exactly as load_report writes it (foreign keys are checked at the
+    end of the transaction on both databases, so the tables' order does not matter)."""
+    with transaction.atomic():
+        for model, objects in _report_rows:
+            fields = model._meta.local_concrete_fields
+            batch = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+            for start in range(0, len(objects), batch):
+                model._base_manager._insert(objects[start : start + batch], fields, raw=True)
     return Plan.objects.get(jurisdiction__slug="gangmen", year=2022)
 
 
