@@ -8,6 +8,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,6 +167,43 @@ def test_reporter_submits_with_evidence_and_leader_approves(client, office, sett
     evidence = record.evidence.get(original_name="合同.pdf")
     download = client.get(evidence.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF
+
+
+def _writes(queries, table):
+    """The INSERT and UPDATE statements of these captured queries on this table, by verb."""
+    quoted = (f'"{table}"', f"`{table}`")
+    verbs = [q["sql"].split()[0].upper() for q in queries if any(t in q["sql"] for t in quoted)]
+    return {verb: verbs.count(verb) for verb in ("INSERT", "UPDATE") if verb in verbs}
+
+
+def test_a_phone_submit_inserts_the_record_once_already_submitted(client, office):
+    client.force_login(office.reporter_a)
+    with CaptureQueriesContext(connection) as captured:
+        response = post_report(client, office.target_a)
+    assert response.status_code == 302
+    assert _writes(captured, "tracking_progressrecord") == {"INSERT": 1}, "saved more than once"
+    assert _writes(captured, "tracking_historicalprogressrecord") == {"INSERT": 1}
+    record = ProgressRecord.objects.get()
+    assert record.state == State.SUBMITTED
+    assert list(record.review_events.values_list("from_state", "to_state")) == [
+        (State.DRAFT, State.SUBMITTED)
+    ]
+
+
+def test_submitting_a_saved_draft_from_the_phone_updates_it_once(client, office):
+    client.force_login(office.reporter_a)
+    post_report(client, office.target_a, action="draft")
+    draft = ProgressRecord.objects.get()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("office:edit_record", args=[draft.pk]),
+            {"as_of": "2022-03-31", "value": "4", "action": "submit", "version": draft.version},
+        )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    # The version claim (UPDATE ... SET version) and the save itself; no second save.
+    assert _writes(captured, "tracking_progressrecord") == {"UPDATE": 2}
+    draft.refresh_from_db()
+    assert (draft.state, draft.value, draft.version) == (State.SUBMITTED, D(4), 2)
 
 
 def test_returned_record_shows_its_reason_to_the_reporter(client, office):

@@ -157,7 +157,11 @@ class ProgressEntryForm(VersionCheckedForm):
                 if record.pk is None:
                     record.entered_by = user
                     record.entry_token = token
-                record.save()
+                if submit:
+                    # The form has validated the record: saved once, already submitted.
+                    record.submit(by=user, validated=True)
+                else:
+                    record.save()
                 for upload in self.cleaned_data["evidence"]:
                     evidence = EvidenceFile(
                         record=record,
@@ -168,8 +172,6 @@ class ProgressEntryForm(VersionCheckedForm):
                     evidence.file.save(upload.name, upload, save=False)
                     stored.append(evidence.file)
                     evidence.save()
-                if submit:
-                    record.submit(by=user)
         except BaseException:
             for file in stored:
                 file.delete(save=False)

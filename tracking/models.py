@@ -908,9 +908,10 @@ class ProgressRecord(VersionedModel):
         must approve it (four eyes), unless settings.ALLOW_SELF_APPROVAL."""
         return user.pk is not None and user.pk in (self.entered_by_id, self.changed_by_id)
 
-    def submit(self, *, by, reason=""):
-        """Send a draft or returned record to review."""
-        self._transition(by, ReviewEvent.Action.SUBMIT, reason)
+    def submit(self, *, by, reason="", validated=False):
+        """Send a draft or returned record to review, saving it: a new record is inserted once,
+        already submitted. validated: the caller's form has just run full_clean() on it."""
+        self._transition(by, ReviewEvent.Action.SUBMIT, reason, validated=validated)
 
     def approve(self, *, by):
         """Publish a submitted record: from now on the public pages count it."""
@@ -998,8 +999,8 @@ class ProgressRecord(VersionedModel):
                 )
         return warnings
 
-    def _transition(self, user, action, reason=""):
-        if action in (ReviewEvent.Action.SUBMIT, ReviewEvent.Action.APPROVE):
+    def _transition(self, user, action, reason="", validated=False):
+        if not validated and action in (ReviewEvent.Action.SUBMIT, ReviewEvent.Action.APPROVE):
             self.full_clean()
         with transaction.atomic():
             [event] = ReviewEvent.prepare([self], user, action, reason)
