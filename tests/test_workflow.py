@@ -354,6 +354,20 @@ def test_admin_home_shows_who_reported_who_is_late_and_the_review_queue(
     assert "1 条进度记录等待审核" in body
 
 
+def test_the_admin_and_the_office_count_the_same_records_awaiting_a_leaders_review(client, office):
+    make_record(office.target_a, MARCH, state=State.SUBMITTED, value=D(1))
+    make_record(office.target_b, MARCH, state=State.SUBMITTED, value=D(1))
+    client.force_login(office.leader_a)  # reviews unit A's targets only
+    admin_home = client.get(reverse("admin:index")).content.decode()
+    office_home = client.get(reverse("office:my_targets")).content.decode()
+    admin_filter = client.get(reverse("admin:tracking_progressrecord_changelist") + "?review=mine")
+    review_list = client.get(reverse("office:review_list"))
+    assert "1 条进度记录等待审核" in admin_home, "the admin home counts only unit A's record"
+    assert "1 条记录待审核" in office_home
+    assert admin_filter.context["cl"].result_count == 1
+    assert [r.target for r in review_list.context["records"]] == [office.target_a]
+
+
 # --- Lost updates ---------------------------------------------------------------------------
 
 

@@ -346,7 +346,7 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
-            return queryset.awaiting_review().filter(access.reviewable_records(request.user))
+            return queryset.awaiting_review_by(request.user)
         return queryset
 
 

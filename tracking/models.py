@@ -705,6 +705,11 @@ class ProgressRecordQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(state=ProgressRecord.State.SUBMITTED)
 
+    def awaiting_review_by(self, user):
+        """What waits for this user's review: the one definition behind the admin home's count,
+        the admin's 待我审核 filter and /office/'s review list and count."""
+        return self.reviewable_by(user).awaiting_review()
+
     def with_return_reason(self):
         """The reason of the latest return, which the reporter must see beside the record."""
         latest_return = ReviewEvent.objects.filter(

@@ -73,11 +73,7 @@ def my_targets(request):
     # Late and due first, then the report's order.
     targets = sorted(targets, key=lambda target: target.reported)
     can_review = request.user.has_perm("tracking.review_progressrecord")
-    waiting = (
-        ProgressRecord.objects.reviewable_by(request.user).awaiting_review().count()
-        if can_review
-        else 0
-    )
+    waiting = ProgressRecord.objects.awaiting_review_by(request.user).count() if can_review else 0
     return render(
         request,
         "tracking/office/my_targets.html",
@@ -141,8 +137,7 @@ def review_list(request):
     if not request.user.has_perm("tracking.review_progressrecord"):
         raise PermissionDenied
     records = (
-        ProgressRecord.objects.reviewable_by(request.user)
-        .awaiting_review()
+        ProgressRecord.objects.awaiting_review_by(request.user)
         .select_related("target__responsible_unit", "entered_by", "milestone")
         .order_by("updated_at")
     )

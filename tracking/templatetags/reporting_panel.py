@@ -24,6 +24,6 @@ def reporting_panel(context):
         "is_late": period.is_late(timezone.localdate()),
         "units": units,
         "unassigned": Target.objects.active_in(period).filter(responsible_unit=None).count(),
-        "waiting_for_review": ProgressRecord.objects.visible_to(user).awaiting_review().count(),
+        "waiting_for_review": ProgressRecord.objects.awaiting_review_by(user).count(),
         "can_review": user.has_perm("tracking.review_progressrecord"),
     }
