@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from tests.browser.test_public_pages import VIEWPORTS, _no_sideways_scrolling, _watch
 from tests.browser.test_review_flow import CHROMIUM, browser  # noqa: F401 - the fixture
-from tests.conftest import REPORT_DATA
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -26,9 +25,8 @@ HEADINGS = {
 
 
 @pytest.fixture
-def with_demo_progress(settings):
+def with_demo_progress(settings, gangmen):
     settings.DEMO_DATA = True
-    call_command("load_report", REPORT_DATA, verbosity=0)
     call_command("load_demo_progress", stdout=io.StringIO())
 
 

@@ -6,10 +6,9 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.test_review_flow import CHROMIUM, browser  # noqa: F401 - the fixture
-from tests.conftest import REPORT_DATA, make_record
+from tests.conftest import make_record
 from tracking.models import Target
 
 pytestmark = [
@@ -60,8 +59,8 @@ def test_the_public_walks_from_home_to_a_target_and_switches_to_english(
     live_server,
     browser,  # noqa: F811 - the fixture imported above
     device,
+    gangmen,
 ):
-    call_command("load_report", REPORT_DATA, verbosity=0)
     gdp = Target.objects.get(code="M1")
     make_record(gdp, datetime.date(2022, 3, 31), growth_pct=D("6.8"), note="一季度数据")
     make_record(gdp, datetime.date(2022, 6, 30), growth_pct=D("7.1"))
