@@ -92,13 +92,18 @@ def test_an_official_logged_in_during_the_outage_gets_the_503_too(client, office
 def test_a_save_that_fails_half_way_leaves_no_record_no_evidence_and_no_file(
     client, office, settings, tmp_path, monkeypatch
 ):
-    """The record and two evidence files are written, then submitting it hits the outage."""
+    """The submitted record, its review event and the first evidence file are written, then
+    saving the second evidence row hits the outage."""
     settings.MEDIA_ROOT = tmp_path
+    save_evidence = EvidenceFile.save
+    saved = []
 
-    def connection_lost(self, *, by):
-        raise OperationalError("server closed the connection unexpectedly")
+    def connection_lost_on_the_second(self, *args, **kwargs):
+        if saved:
+            raise OperationalError("server closed the connection unexpectedly")
+        saved.append(save_evidence(self, *args, **kwargs))
 
-    monkeypatch.setattr(ProgressRecord, "submit", connection_lost)
+    monkeypatch.setattr(EvidenceFile, "save", connection_lost_on_the_second)
     # The connection is gone: the outage middleware's probe finds no database either. (The
     # real outage, every cursor failing, would also break the test's own transaction.)
     monkeypatch.setattr("gangmen.middleware._databases_answer", lambda: False)
