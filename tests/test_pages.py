@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_plan, make_record, make_stages, make_target
-from tracking.models import ProgressRecord, Target
+from tracking.models import ProgressRecord, Target, TaskArea
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,19 @@ def test_admin_refuses_a_negative_value_and_saves_nothing(admin_client, plan):
     assert response.status_code == 200
     assert "累计实际值不能为负数" in response.content.decode()
     assert not ProgressRecord.objects.exists()
+
+
+def test_targets_are_listed_in_the_reports_order_even_when_areas_were_entered_out_of_order(
+    client,
+):
+    plan = make_plan()
+    later_area = TaskArea.objects.create(plan=plan, position=2, title="后一领域")
+    earlier_area = TaskArea.objects.create(plan=plan, position=1, title="前一领域")
+    make_target(plan, "B1", area=later_area)
+    make_target(plan, "A2", area=earlier_area, position=2)
+    make_target(plan, "A1", area=earlier_area, position=1)
+    api = client.get(f"/api/v1/plans/{plan.jurisdiction.slug}/{plan.year}/targets").json()
+    assert [row["id"] for row in api["items"]] == ["A1", "A2", "B1"]
+    body = client.get(f"/{plan.jurisdiction.slug}/{plan.year}/print/").content.decode()
+    positions = [body.index(f"目标{code}") for code in ("A1", "A2", "B1")]
+    assert positions == sorted(positions), "the print page follows the report's order"

@@ -160,7 +160,7 @@ def result_rows(results):
 
 @open_data(params=["format"])
 def plans(request):
-    rows = plan_rows(request, Plan.objects.select_related("jurisdiction"))
+    rows = plan_rows(request, Plan.objects.in_report_order().select_related("jurisdiction"))
     return _respond(request, rows, "Plan", "plans")
 
 
@@ -168,7 +168,8 @@ def plans(request):
 def targets(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     on = judgement_date(request, plan).on
-    rows = target_rows(request, Target.objects.for_plan(plan).with_progress(), on)
+    targets = Target.objects.for_plan(plan).in_report_order().with_progress()
+    rows = target_rows(request, targets, on)
     return _respond(request, rows, "Target", f"{jurisdiction}-{year}-targets")
 
 

@@ -53,7 +53,8 @@ class DatabaseTmpStorage(BaseStorage):
 
 class PlanImportForm(ImportForm):
     plan = forms.ModelChoiceField(
-        Plan.objects.select_related("jurisdiction"), label=gettext_lazy("年度计划")
+        Plan.objects.in_report_order().select_related("jurisdiction"),
+        label=gettext_lazy("年度计划"),
     )
 
     def clean_import_file(self):

@@ -142,7 +142,7 @@ class Unit(models.Model):
         permissions = [
             ("export_unit", _("可导出责任单位")),
         ]
-        ordering = ["jurisdiction", "name"]
+        ordering = ["jurisdiction_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="unit_unique_name"),
         ]
@@ -157,9 +157,13 @@ class Unit(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
+    def in_report_order(self):
+        """Newest year first, then jurisdictions by name: the order plans are listed in."""
+        return self.order_by("-year", "jurisdiction__name", "pk")
+
     def current(self):
         """The plan the home page shows: the newest year, then the first jurisdiction by name."""
-        return self.select_related("jurisdiction").order_by("-year", "jurisdiction__name").first()
+        return self.select_related("jurisdiction").in_report_order().first()
 
     def other_years_of(self, plan):
         """The same jurisdiction's other plans: a page's links that do not grow with the number
@@ -193,7 +197,7 @@ class Plan(models.Model):
         permissions = [
             ("export_plan", _("可导出年度计划")),
         ]
-        ordering = ["-year", "jurisdiction__name"]
+        ordering = ["-year", "jurisdiction_id"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="plan_one_per_year"),
             models.CheckConstraint(
@@ -259,7 +263,7 @@ class TaskArea(models.Model):
         permissions = [
             ("export_taskarea", _("可导出任务领域")),
         ]
-        ordering = ["plan", "position"]
+        ordering = ["plan_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="area_unique_position"),
         ]
@@ -275,6 +279,11 @@ class TaskArea(models.Model):
 class TargetQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
+
+    def in_report_order(self):
+        """As the report lists them: by task area, then place in the area. The default ordering
+        stays on this table (no join), so every page that shows the report's order asks."""
+        return self.order_by("plan_id", "area__position", "position", "pk")
 
     # The scopes below delegate to tracking/access.py, the one home of the permission rule
     # (imported late: it imports these models).
@@ -441,7 +450,7 @@ class Target(VersionedModel):
             ("import_target", _("可从表格导入目标任务")),
             ("export_target", _("可导出目标任务")),
         ]
-        ordering = ["plan", "area__position", "position"]
+        ordering = ["plan_id", "area_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="target_unique_code"),
             models.CheckConstraint(
@@ -635,7 +644,7 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("阶段节点")
         verbose_name_plural = _("阶段节点")
-        ordering = ["target", "position"]
+        ordering = ["target_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "position"], name="milestone_unique_position"
@@ -822,7 +831,7 @@ class ProgressRecord(VersionedModel):
             ("import_progressrecord", _("可从表格导入进度记录")),
             ("export_progressrecord", _("可导出进度记录")),
         ]
-        ordering = ["target", "as_of"]
+        ordering = ["target_id", "as_of"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
@@ -1066,7 +1075,7 @@ class ReviewEvent(models.Model):
     class Meta:
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
-        ordering = ["record", "at", "pk"]
+        ordering = ["record_id", "at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(action="return") | ~Q(reason=""), name="return_has_reason"
@@ -1156,7 +1165,7 @@ class EvidenceFile(models.Model):
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["record", "uploaded_at", "pk"]
+        ordering = ["record_id", "uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name
@@ -1201,7 +1210,7 @@ class PreviousYearResult(VersionedModel):
             ("import_previousyearresult", _("可从表格导入上年工作成果")),
             ("export_previousyearresult", _("可导出上年工作成果")),
         ]
-        ordering = ["plan", "position"]
+        ordering = ["plan_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="result_unique_position"),
             models.UniqueConstraint(fields=["plan", "name"], name="result_unique_name"),
@@ -1338,7 +1347,7 @@ class ProposedArea(models.Model):
     class Meta:
         verbose_name = _("建议任务领域")
         verbose_name_plural = _("建议任务领域")
-        ordering = ["draft", "position"]
+        ordering = ["draft_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["draft", "position"], name="proposed_area_unique_position"
@@ -1417,7 +1426,7 @@ class Proposal(models.Model):
     class Meta:
         verbose_name = _("草稿建议")
         verbose_name_plural = _("草稿建议")
-        ordering = ["draft", "category", "position"]
+        ordering = ["draft_id", "category", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["draft", "category", "position"], name="proposal_unique_position"
@@ -1459,7 +1468,7 @@ class SubTask(models.Model):
     class Meta:
         verbose_name = _("分解任务")
         verbose_name_plural = _("分解任务")
-        ordering = ["target", "position"]
+        ordering = ["target_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["target", "position"], name="subtask_unique_position"),
         ]
@@ -1485,7 +1494,7 @@ class SubTaskNode(models.Model):
     class Meta:
         verbose_name = _("月度节点")
         verbose_name_plural = _("月度节点")
-        ordering = ["subtask", "due_on", "pk"]
+        ordering = ["subtask_id", "due_on", "pk"]
 
     def __str__(self):
         return f"{self.due_on:%Y-%m-%d} {self.goal}"

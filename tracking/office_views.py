@@ -68,7 +68,7 @@ def my_targets(request):
         .with_progress()
         .with_report_status(period)
         .prefetch_related(Prefetch("records", queryset=open_records, to_attr="open_records"))
-        .order_by("plan", "area__position", "position")
+        .in_report_order()
     )
     # Late and due first, then the report's order.
     targets = sorted(targets, key=lambda target: target.reported)

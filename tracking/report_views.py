@@ -19,7 +19,7 @@ def _workbook_response(content, filename):
 @public_page
 def plan_report(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
-    targets = Target.objects.for_plan(plan).with_progress()
+    targets = Target.objects.for_plan(plan).in_report_order().with_progress()
     content = workbooks.progress_report(plan, targets, judgement_date(request, plan).on)
     return _workbook_response(content, f"{jurisdiction}-{year}-progress.xlsx")
 
@@ -28,6 +28,6 @@ def plan_report(request, jurisdiction, year):
 def area_report(request, jurisdiction, year, position):
     plan = get_plan(jurisdiction, year)
     area = get_object_or_404(plan.areas, position=position)
-    targets = Target.objects.for_plan(plan).filter(area=area).with_progress()
+    targets = Target.objects.for_plan(plan).filter(area=area).in_report_order().with_progress()
     content = workbooks.progress_report(plan, targets, judgement_date(request, plan).on)
     return _workbook_response(content, f"{jurisdiction}-{year}-area{position}-progress.xlsx")

@@ -135,7 +135,8 @@ def assessed_rows(targets, on):
 def assess_by_area(plan, on):
     """Every area of the plan, in order, with its targets assessed on ``on`` (4 queries)."""
     areas = {area.pk: AreaProgress(area, []) for area in plan.areas.all()}
-    for row in assessed_rows(Target.objects.for_plan(plan).with_progress(), on):
+    targets = Target.objects.for_plan(plan).in_report_order().with_progress()
+    for row in assessed_rows(targets, on):
         areas[row[0].area_id].rows.append(row)
     return list(areas.values())
 
@@ -200,7 +201,7 @@ def area_detail(request, jurisdiction, year, position):
     plan = get_plan(jurisdiction, year)
     area = get_object_or_404(plan.areas, position=position)
     judged = judgement_date(request, plan)
-    targets = Target.objects.for_plan(plan).filter(area=area).with_progress()
+    targets = Target.objects.for_plan(plan).filter(area=area).in_report_order().with_progress()
     progress = AreaProgress(area, assessed_rows(targets, judged.on))
     return render(
         request,

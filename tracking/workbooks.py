@@ -82,7 +82,7 @@ def import_template(resource_class, plan):
         cell.font = BOLD
     example = _EXAMPLES.get(resource_class.__name__, {})
     if plan is not None and resource_class.__name__ == "ProgressRecordResource":
-        first = Target.objects.for_plan(plan).select_related("area").first()
+        first = Target.objects.for_plan(plan).in_report_order().select_related("area").first()
         if first is not None:
             example = {
                 "目标编号": first.code,
@@ -140,7 +140,9 @@ def _valid_values(resource_class, plan):
             _("数值限定"): [str(label) for label in PreviousYearResult.Qualifier.labels],
             _("可换算的计量单位"): measure_units,
         }
-    targets = list(Target.objects.for_plan(plan).select_related("area")) if plan else []
+    targets = (
+        list(Target.objects.for_plan(plan).in_report_order().select_related("area")) if plan else []
+    )
     return {
         _("目标编号"): [t.code for t in targets],
         _("目标名称"): [t.name for t in targets],
