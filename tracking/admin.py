@@ -370,6 +370,14 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     ]
     list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
+    # The list and its export in the report's order (the model's own ordering joins nothing).
+    ordering = [
+        "-target__plan__year",
+        "target__plan__jurisdiction__name",
+        "target__area__position",
+        "target__position",
+        "as_of",
+    ]
     search_fields = ["target__code", "target__name", "note"]
     readonly_fields = [
         "state",
