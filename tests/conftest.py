@@ -206,7 +206,7 @@ def office(plan):
     """Units A and B with their targets, and a user of every role."""
     from types import SimpleNamespace
 
-    from tracking import access
+    from tracking import roles
     from tracking.models import Unit
 
     unit_a = Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
@@ -220,13 +220,13 @@ def office(plan):
         target_a=make_target(plan, "A1", name="甲单位目标", responsible_unit=unit_a),
         target_b=make_target(plan, "B1", name="乙单位目标", responsible_unit=unit_b),
         target_co=target_co,
-        admin=make_user("admin_role", access.ADMINISTRATOR),
-        leader=make_user("leader", access.LEADER),
-        leader_a=make_user("leader_a", access.LEADER, [unit_a]),
-        reporter_a=make_user("reporter_a", access.REPORTER, [unit_a]),
-        reporter_b=make_user("reporter_b", access.REPORTER, [unit_b]),
-        statistician=make_user("statistician", access.STATISTICIAN),
-        observer=make_user("observer", access.OBSERVER),
+        admin=make_user("admin_role", roles.ADMINISTRATOR),
+        leader=make_user("leader", roles.LEADER),
+        leader_a=make_user("leader_a", roles.LEADER, [unit_a]),
+        reporter_a=make_user("reporter_a", roles.REPORTER, [unit_a]),
+        reporter_b=make_user("reporter_b", roles.REPORTER, [unit_b]),
+        statistician=make_user("statistician", roles.STATISTICIAN),
+        observer=make_user("observer", roles.OBSERVER),
         outsider=make_user("outsider"),
     )
 

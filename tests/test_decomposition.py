@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import make_target, make_user
-from tracking import access, decomposition, supervision
+from tracking import decomposition, roles, supervision
 from tracking.models import SubTask, SubTaskNode
 from tracking.status import Status
 
@@ -113,7 +113,7 @@ def test_the_supervision_report_shows_sub_tasks_in_fixed_queries(
     report = supervision.build(decomposed.plan, D(2022, 3, 31))
     (line,) = report.decomposed
     assert (line.target.code, line.derived.status) == ("A1", Status.BEHIND)
-    client.force_login(make_user("observer", access.OBSERVER))
+    client.force_login(make_user("observer", roles.OBSERVER))
     url = reverse("tracking:supervision", args=decomposed.plan.url_args) + "?on=2022-03-31"
     client.get(url)
     # as test_supervision's 13, plus the sub-tasks' nodes, however many sub-tasks there are

@@ -20,7 +20,7 @@ from tests.spreadsheet_files import (
     workbook,
     xlsx,
 )
-from tracking import access
+from tracking import roles
 from tracking.models import (
     ImportRun,
     PendingImport,
@@ -405,7 +405,7 @@ def test_previous_year_results_are_matched_by_name(plan, superuser):
 
 @pytest.fixture
 def statistician(db):
-    return make_user("stats", role=access.STATISTICIAN)
+    return make_user("stats", role=roles.STATISTICIAN)
 
 
 def test_staff_without_the_import_permission_cannot_import(client, django_user_model, plan):
@@ -532,7 +532,7 @@ def test_rows_for_targets_outside_the_users_units_are_unknown(plan, targets):
     targets["firms"].responsible_unit = unit
     targets["firms"].save()
     # A reporter given the import permission by hand still reaches only the unit's targets.
-    reporter = make_user("reporter", role=access.REPORTER, units=[unit])
+    reporter = make_user("reporter", role=roles.REPORTER, units=[unit])
     reporter.user_permissions.add(Permission.objects.get(codename="import_progressrecord"))
     data = xlsx(
         [

@@ -12,7 +12,7 @@ from django.db import connection
 
 from tests.conftest import make_record, make_target, make_user
 from tests.spreadsheet_files import xlsx
-from tracking import access, public_cache
+from tracking import public_cache, roles
 from tracking.models import PreviousYearResult, ProgressRecord
 from tracking.resources import PreviousYearResultResource
 from tracking.spreadsheets import read_rows
@@ -36,7 +36,7 @@ def test_a_page_stays_cached_until_published_data_change(client, plan):
     assert "3 家" not in _page(client, url)
     ProgressRecord.objects.filter(pk=record.pk).update(note="不经信号的改动")
     assert "不经信号的改动" not in _page(client, url), "served from the cache"
-    record.approve(by=make_user("leader", access.LEADER))
+    record.approve(by=make_user("leader", roles.LEADER))
     assert "3 家" in _page(client, url), "publishing invalidates the cache"
 
 
@@ -142,7 +142,7 @@ def test_another_process_invalidates_this_ones_cache_through_redis(client, plan,
 def test_a_record_published_by_another_process_shows_here(client, plan, redis_cache):
     target = make_target(plan)
     record = make_record(target, datetime.date(2022, 3, 31), value=D(4), state="submitted")
-    make_user("leader", access.LEADER)
+    make_user("leader", roles.LEADER)
     url = target.get_absolute_url()
     assert "4 家" not in _page(client, url)
     _in_another_process(

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tracking import access, report_drafts
+from tracking import access, report_drafts, roles
 from tracking.models import (
     Jurisdiction,
     Plan,
@@ -44,11 +44,11 @@ def staff(db):
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        admin=make_user("admin_role", access.ADMINISTRATOR),
-        statistician=make_user("statistician", access.STATISTICIAN),
-        leader=make_user("leader", access.LEADER),
-        reporter=make_user("reporter", access.REPORTER),
-        observer=make_user("observer", access.OBSERVER),
+        admin=make_user("admin_role", roles.ADMINISTRATOR),
+        statistician=make_user("statistician", roles.STATISTICIAN),
+        leader=make_user("leader", roles.LEADER),
+        reporter=make_user("reporter", roles.REPORTER),
+        observer=make_user("observer", roles.OBSERVER),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_record, make_target, make_user
-from tracking import access, supervision
+from tracking import roles, supervision
 from tracking.models import TaskArea, Unit
 from tracking.status import Status
 
@@ -99,11 +99,11 @@ def _url(plan, **query):
 @pytest.mark.parametrize(
     ("role", "status_code"),
     [
-        (access.ADMINISTRATOR, 200),
-        (access.LEADER, 200),
-        (access.STATISTICIAN, 200),
-        (access.OBSERVER, 200),
-        (access.REPORTER, 403),
+        (roles.ADMINISTRATOR, 200),
+        (roles.LEADER, 200),
+        (roles.STATISTICIAN, 200),
+        (roles.OBSERVER, 200),
+        (roles.REPORTER, 403),
         (None, 403),
     ],
 )
@@ -121,7 +121,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, supervised):
 def test_the_page_lists_the_lagging_with_reasons_in_fixed_queries(
     client, supervised, django_assert_num_queries
 ):
-    client.force_login(make_user("observer", access.OBSERVER))
+    client.force_login(make_user("observer", roles.OBSERVER))
     url = _url(supervised, on=ON)
     client.get(url)  # warm the session and the user's groups
     # session, user, user and group permissions, groups (role), plan, targets, milestones,
@@ -136,14 +136,14 @@ def test_the_page_lists_the_lagging_with_reasons_in_fixed_queries(
 
 
 def test_a_bad_date_is_refused_with_a_message(client, supervised):
-    client.force_login(make_user("observer", access.OBSERVER))
+    client.force_login(make_user("observer", roles.OBSERVER))
     response = client.get(_url(supervised, on="2022-13-01"))
     assert response.status_code == 400
     assert "输入一个有效的日期。" in response.content.decode()
 
 
 def test_the_word_document(client, supervised):
-    client.force_login(make_user("leader", access.LEADER))
+    client.force_login(make_user("leader", roles.LEADER))
     response = client.get(_url(supervised, on=ON, format="docx"))
     assert response["Content-Disposition"] == (
         'attachment; filename="testtown-2022-supervision-20220630.docx"'
@@ -171,7 +171,7 @@ def test_the_word_document(client, supervised):
 
 
 def test_the_workbook(client, supervised):
-    client.force_login(make_user("statistician", access.STATISTICIAN))
+    client.force_login(make_user("statistician", roles.STATISTICIAN))
     response = client.get(_url(supervised, on=ON, format="xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
@@ -195,7 +195,7 @@ def test_a_reason_that_looks_like_a_formula_stays_text(client, supervised):
     record = line.target.records.get(as_of=ON)
     record.shortfall_reason = '=HYPERLINK("http://x")'
     record.save()
-    client.force_login(make_user("statistician", access.STATISTICIAN))
+    client.force_login(make_user("statistician", roles.STATISTICIAN))
     response = client.get(_url(supervised, on=ON, format="xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book["进度滞后及存在风险的任务"]["G2"].value == '\'=HYPERLINK("http://x")'

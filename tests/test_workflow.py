@@ -442,3 +442,10 @@ def test_demo_official_is_a_reporter_of_a_labelled_demo_unit(plan, settings, cap
     assert target.responsible_unit is None, "the report names no lead unit; none is invented"
     assert "仅供演示" in target.co_units.get().name
     assert "仅供演示" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("persona", "offered"), [("leader", True), ("reporter_a", False)])
+def test_the_office_pages_offer_the_review_list_only_to_reviewers(client, office, persona, offered):
+    client.force_login(getattr(office, persona))
+    body = client.get(reverse("office:my_targets")).content.decode()
+    assert (f'href="{reverse("office:review_list")}"' in body) == offered

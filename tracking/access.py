@@ -24,18 +24,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-ADMINISTRATOR = "系统管理员"
-LEADER = "审核领导"
-REPORTER = "填报员"
-STATISTICIAN = "统计人员"
-OBSERVER = "观察员"
-
-# Names of the import permissions the import feature checks (custom model permissions).
-IMPORT_PERMISSIONS = {
-    "progressrecord": "tracking.import_progressrecord",
-    "target": "tracking.import_target",
-    "previousyearresult": "tracking.import_previousyearresult",
-}
+from tracking.roles import (
+    ADMINISTRATOR,
+    IMPORT_PERMISSIONS,
+    LEADER,
+    OBSERVER,
+    REVIEW_RECORDS,
+    STATISTICIAN,
+)
 
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
@@ -100,8 +96,13 @@ def portfolio_targets(user):
     return _units_targets(user) if unit_ids(user) else EVERYTHING
 
 
+def may_review(user):
+    """Does the user review progress records at all (which ones: reviewable_targets)?"""
+    return user.has_perm(REVIEW_RECORDS)
+
+
 def reviewable_targets(user):
-    if not user.has_perm("tracking.review_progressrecord"):
+    if not may_review(user):
         return NOTHING
     return portfolio_targets(user)
 

@@ -439,7 +439,7 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
         return form
 
     def has_review_permission(self, request):
-        return request.user.has_perm("tracking.review_progressrecord")
+        return access.may_review(request.user)
 
     def save_model(self, request, obj, form, change):
         if not change:

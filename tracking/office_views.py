@@ -72,7 +72,7 @@ def my_targets(request):
     )
     # Late and due first, then the report's order.
     targets = sorted(targets, key=lambda target: target.reported)
-    can_review = request.user.has_perm("tracking.review_progressrecord")
+    can_review = access.may_review(request.user)
     waiting = ProgressRecord.objects.awaiting_review_by(request.user).count() if can_review else 0
     return render(
         request,
@@ -134,7 +134,7 @@ def _entry_form(request, target, record):
 @never_cache
 @login_required
 def review_list(request):
-    if not request.user.has_perm("tracking.review_progressrecord"):
+    if not access.may_review(request.user):
         raise PermissionDenied
     records = (
         ProgressRecord.objects.awaiting_review_by(request.user)

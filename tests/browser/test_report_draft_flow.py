@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.test_review_flow import CHROMIUM, browser  # noqa: F401 - the fixture
 from tests.conftest import make_user
-from tracking import access
+from tracking import roles
 from tracking.models import Jurisdiction, Plan
 
 pytestmark = [
@@ -28,7 +28,7 @@ REPORT = """政府工作报告
 
 def test_staff_turn_an_uploaded_report_into_a_public_plan(live_server, browser, tmp_path):  # noqa: F811
     town = Jurisdiction.objects.create(name="城南镇", slug="chengnan")
-    make_user("statistician", access.STATISTICIAN)
+    make_user("statistician", roles.STATISTICIAN)
     report = Path(tmp_path / "城南镇2023.txt")
     report.write_text(REPORT, encoding="utf-8")
     page = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900}).new_page()

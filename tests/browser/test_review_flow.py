@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_plan, make_target, make_user
-from tracking import access
+from tracking import roles
 from tracking.models import ProgressRecord, Unit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,8 +50,8 @@ def test_reporter_submits_on_a_phone_and_leader_approves(live_server, browser):
     plan = make_plan()
     unit = Unit.objects.create(jurisdiction=plan.jurisdiction, name="经济发展办")
     target = make_target(plan, "A1", name="引入企业", responsible_unit=unit)
-    make_user("reporter", access.REPORTER, [unit])
-    make_user("leader", access.LEADER)
+    make_user("reporter", roles.REPORTER, [unit])
+    make_user("leader", roles.LEADER)
 
     # A Chinese browser: the pages follow Accept-Language now that an English translation exists.
     phone = browser.new_context(

@@ -4,6 +4,8 @@ tracking/access.py). A frozen copy: later permission changes need their own migr
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from tracking.roles import ADMINISTRATOR, LEADER, OBSERVER, REPORTER, STATISTICIAN
+
 VIEW_ALL = [
     "view_jurisdiction",
     "view_unit",
@@ -34,12 +36,12 @@ REPORTING = [
     "delete_evidencefile",
 ]
 ROLE_PERMISSIONS = {
-    "审核领导": VIEW_ALL
+    LEADER: VIEW_ALL
     + EXPORT_ALL
     + ["change_progressrecord", "review_progressrecord", "change_target", "delete_evidencefile"],
-    "填报员": VIEW_ALL + EXPORT_ALL + REPORTING,
+    REPORTER: VIEW_ALL + EXPORT_ALL + REPORTING,
     # Only statistics staff (and administrators) import spreadsheets.
-    "统计人员": VIEW_ALL
+    STATISTICIAN: VIEW_ALL
     + EXPORT_ALL
     + REPORTING
     + [
@@ -53,9 +55,8 @@ ROLE_PERMISSIONS = {
         "import_target",
         "import_previousyearresult",
     ],
-    "观察员": VIEW_ALL + EXPORT_ALL,
+    OBSERVER: VIEW_ALL + EXPORT_ALL,
 }
-ADMINISTRATOR = "系统管理员"
 ADMINISTRATOR_APPS = ["tracking", "auth"]
 
 

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
+from tracking.roles import ADMINISTRATOR, STATISTICIAN
+
 # Reading a report into a plan is for administrators and statistics staff only (access.py
 # can_draft_plans); the groups of 0004 were frozen before these models existed.
 DRAFT_MODELS = ["reportdraft", "proposedarea", "proposal"]
-GROUP_ACTIONS = {"系统管理员": ["add", "change", "delete", "view"], "统计人员": ["add", "change", "view"]}
+GROUP_ACTIONS = {ADMINISTRATOR: ["add", "change", "delete", "view"], STATISTICIAN: ["add", "change", "view"]}
 
 
 def grant_draft_permissions(apps, schema_editor):

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from tracking import access
 from tracking.models import Plan, ProgressRecord, Target, Unit
 from tracking.reporting import current_period
 
@@ -25,5 +26,5 @@ def reporting_panel(context):
         "units": units,
         "unassigned": Target.objects.active_in(period).filter(responsible_unit=None).count(),
         "waiting_for_review": ProgressRecord.objects.awaiting_review_by(user).count(),
-        "can_review": user.has_perm("tracking.review_progressrecord"),
+        "can_review": access.may_review(user),
     }

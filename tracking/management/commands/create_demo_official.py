@@ -11,15 +11,15 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tracking import access
+from tracking import roles
 from tracking.models import Plan, Unit
 
 # Printed on purpose; the command refuses to run outside DEBUG.
 DEMO_PASSWORD = "gangmen-demo-2022"  # noqa: S105  # nosec B105
 DEMO_UNIT = "演示单位（仅供演示，非报告内容）"
 DEMO_ACCOUNTS = [
-    ("demo", "演示填报员", access.REPORTER),
-    ("demo-leader", "演示审核领导", access.LEADER),
+    ("demo", "演示填报员", roles.REPORTER),
+    ("demo-leader", "演示审核领导", roles.LEADER),
 ]
 
 

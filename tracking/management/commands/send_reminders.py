@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
-from tracking import access
+from tracking import roles
 from tracking.models import Plan, Target
 from tracking.reporting import current_period
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {target}")
             recipients = list(
                 unit.members.filter(
-                    is_active=True, groups__name=access.REPORTER, email__gt=""
+                    is_active=True, groups__name=roles.REPORTER, email__gt=""
                 ).values_list("email", flat=True)
             )
             if not recipients:
