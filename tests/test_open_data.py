@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from tests.conftest import make_record, make_target
-from tracking import api
+from tracking import api, figures
 from tracking.models import ProgressRecord, Target
 from tracking.openapi import document
 
@@ -88,7 +88,7 @@ def test_targets_carry_the_reports_figures_exactly(client, gangmen):
 def test_decimals_are_written_with_their_own_digits(figure, written):
     # (SQLite itself keeps only 15 significant digits; PostgreSQL keeps all 16.)
     assert api.exact_json({"v": figure, "t": "17.1"}) == f'{{"v": {written}, "t": "17.1"}}'
-    assert api.plain_decimal(figure) == written
+    assert figures.plain(figure) == written
 
 
 @pytest.mark.parametrize("url", ["/api/v1/plans", TARGETS, RESULTS])

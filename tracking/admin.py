@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracking import access
+from tracking import access, figures
 from tracking.forms import ReasonForm, VersionCheckedForm
 from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
@@ -288,11 +288,7 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
     @admin.display(description=_("目标"))
     def goal(self, target):
-        if target.kind == Target.Kind.GROWTH:
-            return f"+{target.target_growth_pct}%"
-        if target.target_value is None:
-            return "—"
-        return f"{target.target_value.normalize():f} {target.measure_unit}"
+        return figures.goal_text(target)
 
     @admin.display(description=_("今日状态"))
     def status_today(self, target):

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from tracking import openapi
+from tracking import figures, openapi
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
@@ -209,7 +209,7 @@ _MARKED_DECIMAL = re.compile(r'"\\u0000decimal:(-?[0-9]+(?:\.[0-9]+)?)"')
 class _ExactEncoder(DjangoJSONEncoder):
     def default(self, o):
         if isinstance(o, Decimal):
-            return _DECIMAL_MARK + plain_decimal(o)
+            return _DECIMAL_MARK + figures.plain(o)
         return super().default(o)
 
 
@@ -218,16 +218,11 @@ def exact_json(payload):
     return _MARKED_DECIMAL.sub(r"\1", text)
 
 
-def plain_decimal(number):
-    """17.1000 → "17.1", 1E+1 → "10": the figure's own digits, no exponent, no padding."""
-    return f"{number.normalize():f}"
-
-
 def _csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return plain_decimal(value)
+        return figures.plain(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return escape_formula(str(value))

@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from tracking import figures
+
 # The drawing area of the progress chart, in SVG user units (the viewBox); CSS scales it.
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 32
@@ -90,8 +92,8 @@ def progress_chart(series, starts_on, deadline, goal=HUNDRED, measures_growth=Fa
     if not drawn:
         return None
     limit = max(AXIS_LIMIT_MIN, abs(goal) * AXIS_LIMIT_TIMES_GOAL)
-    figures = [goal, Decimal(0)] + [p for _, p, _ in drawn] + [e for _, _, e in drawn if e]
-    bottom, top, step = nice_axis(max(min(figures), -limit), min(max(figures), limit))
+    values = [goal, Decimal(0)] + [p for _, p, _ in drawn] + [e for _, _, e in drawn if e]
+    bottom, top, step = nice_axis(max(min(values), -limit), min(max(values), limit))
 
     def y(value):
         value = min(max(value, bottom), top)
@@ -111,12 +113,16 @@ def progress_chart(series, starts_on, deadline, goal=HUNDRED, measures_growth=Fa
         if starts_on <= datetime.date(year, month, 1) <= deadline
     ]
     return ProgressChart(
-        actual=[Point(x(day), y(p), f"{_plain(p)}%") for day, p, _ in drawn],
-        off_scale=[Point(x(day), TOP + 12, f"↑ {_plain(p)}%") for day, p, _ in drawn if p > top],
-        expected=[Point(x(day), y(e), f"{_plain(e)}%") for day, _, e in drawn if e is not None],
+        actual=[Point(x(day), y(p), f"{figures.plain(p)}%") for day, p, _ in drawn],
+        off_scale=[
+            Point(x(day), TOP + 12, f"↑ {figures.plain(p)}%") for day, p, _ in drawn if p > top
+        ],
+        expected=[
+            Point(x(day), y(e), f"{figures.plain(e)}%") for day, _, e in drawn if e is not None
+        ],
         goal_y=y(goal),
-        goal_label=f"{_plain(goal)}%",
-        y_ticks=[Point(LEFT, y(t), f"{_plain(t)}%") for t in ticks],
+        goal_label=f"{figures.plain(goal)}%",
+        y_ticks=[Point(LEFT, y(t), f"{figures.plain(t)}%") for t in ticks],
         # Each month's number sits in the middle of its month, so a record of 31 March is
         # drawn at the right end of "3".
         x_ticks=[Point(x(m + MID_MONTH), HEIGHT - BOTTOM, str(m.month)) for m in months],
@@ -138,11 +144,6 @@ def nice_axis(low, high):
     if top == bottom:
         top = bottom + step
     return bottom, top, step
-
-
-def _plain(number):
-    """A figure's digits, without exponent or trailing zeros: 1E+6 → "1000000"."""
-    return f"{Decimal(number).normalize():f}"
 
 
 def _polyline(points):

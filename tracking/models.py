@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import status
+from tracking import figures, status
 from tracking.evidence import validate_evidence_file
 
 PERCENT = "%"
@@ -980,8 +980,8 @@ class ProgressRecord(VersionedModel):
                     "请核对是否多输了数位或用错了计量单位。"
                 )
                 % {
-                    "value": _plain(self.value),
-                    "goal": _plain(target.target_value),
+                    "value": figures.plain(self.value),
+                    "goal": figures.plain(target.target_value),
                     "unit": target.measure_unit,
                 }
             )
@@ -1005,8 +1005,8 @@ class ProgressRecord(VersionedModel):
                         "累计数一般不会减少，请核对。"
                     )
                     % {
-                        "value": _plain(self.value),
-                        "last": _plain(last.value),
+                        "value": figures.plain(self.value),
+                        "last": figures.plain(last.value),
                         "unit": target.measure_unit,
                         "as_of": last.as_of.isoformat(),
                     }
@@ -1024,11 +1024,6 @@ class ProgressRecord(VersionedModel):
                 self.state = event.from_state
                 raise
             event.save()
-
-
-def _plain(number):
-    """A Decimal as people write it: 500, not 500.0000 nor 5E+2."""
-    return f"{number.normalize():f}"
 
 
 class ReviewEvent(models.Model):

@@ -27,6 +27,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking import figures
+
 HUNDRED = Decimal(100)
 # Progress may trail the time pace by up to this many percentage points and count as "at risk".
 AT_RISK_MARGIN_POINTS = Decimal(10)
@@ -143,19 +145,19 @@ def assess(facts, on):
     elif measure.shortfall <= measure.margin:
         result = Status.AT_RISK
         why = _("落后应达进度%(gap)s个百分点，未超过%(margin)s个百分点。") % {
-            "gap": _fmt(measure.shortfall),
-            "margin": _fmt(measure.margin),
+            "gap": figures.plain(measure.shortfall),
+            "margin": figures.plain(measure.margin),
         }
     else:
         result = Status.BEHIND
         why = _("落后应达进度%(gap)s个百分点，超过%(margin)s个百分点。") % {
-            "gap": _fmt(measure.shortfall),
-            "margin": _fmt(measure.margin),
+            "gap": figures.plain(measure.shortfall),
+            "margin": figures.plain(measure.margin),
         }
     threshold = _(
         "不低于应达进度为“按进度推进”；落后不超过%(margin)s个百分点为“存在风险”；"
         "落后更多为“进度滞后”；期限已过仍未完成为“逾期未完成”。"
-    ) % {"margin": _fmt(measure.margin)}
+    ) % {"margin": figures.plain(measure.margin)}
     return Assessment(
         result,
         on,
@@ -180,10 +182,6 @@ def _pct(part, whole):
     return (Decimal(part) / Decimal(whole) * HUNDRED).quantize(Decimal("0.1"))
 
 
-def _fmt(number):
-    return f"{number.normalize():f}" if isinstance(number, Decimal) else str(number)
-
-
 def _paced(facts, progress, formula, complete):
     expected = _pct(time_share(facts.starts_on, facts.deadline, facts.latest_as_of), 1)
     return _Measure(
@@ -194,7 +192,7 @@ def _paced(facts, progress, formula, complete):
         AT_RISK_MARGIN_POINTS,
         formula
         + _("；应达进度 = 已过天数 ÷ 计划期总天数 × 100%% = %(expected)s%%")
-        % {"expected": _fmt(expected)},
+        % {"expected": figures.plain(expected)},
     )
 
 
@@ -206,8 +204,8 @@ def _measure_growth(facts):
     shortfall = goal - actual if increase else actual - goal
     progress = _pct(actual, goal) if increase and goal > 0 else None
     formula = _("实际累计增速%(actual)s%% 对比目标增速%(goal)s%%（增速直接比较，不按时间折算）") % {
-        "actual": _fmt(actual),
-        "goal": _fmt(goal),
+        "actual": figures.plain(actual),
+        "goal": figures.plain(goal),
     }
     complete = shortfall <= 0 and facts.latest_as_of >= facts.deadline
     return _Measure(
@@ -228,7 +226,12 @@ def _measure_amount(facts):
         return _paced(
             facts,
             progress,
-            formula % {"actual": _fmt(actual), "goal": _fmt(goal), "progress": _fmt(progress)},
+            formula
+            % {
+                "actual": figures.plain(actual),
+                "goal": figures.plain(goal),
+                "progress": figures.plain(progress),
+            },
             complete=progress >= HUNDRED,
         )
     if base is not None and base > goal:
@@ -242,10 +245,10 @@ def _measure_amount(facts):
             progress,
             formula
             % {
-                "base": _fmt(base),
-                "actual": _fmt(actual),
-                "goal": _fmt(goal),
-                "progress": _fmt(progress),
+                "base": figures.plain(base),
+                "actual": figures.plain(actual),
+                "goal": figures.plain(goal),
+                "progress": figures.plain(progress),
             },
             complete=progress >= HUNDRED,
         )
@@ -257,8 +260,8 @@ def _measure_ceiling(facts):
     actual, ceiling = facts.latest_value, facts.target_value
     progress = HUNDRED if actual <= ceiling else _pct(ceiling, actual)
     formula = _("上限目标：实际值%(actual)s 不超过上限%(goal)s 即为达标") % {
-        "actual": _fmt(actual),
-        "goal": _fmt(ceiling),
+        "actual": figures.plain(actual),
+        "goal": figures.plain(ceiling),
     }
     complete = actual <= ceiling and facts.latest_as_of >= facts.deadline
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
@@ -273,7 +276,11 @@ def _measure_level(facts):
     formula = _(
         "达到率 = 实际水平%(actual)s ÷ 目标水平%(goal)s × 100%% = %(progress)s%%；"
         "水平类目标每个时点都应达到目标"
-    ) % {"actual": _fmt(actual), "goal": _fmt(goal), "progress": _fmt(progress)}
+    ) % {
+        "actual": figures.plain(actual),
+        "goal": figures.plain(goal),
+        "progress": figures.plain(progress),
+    }
     complete = progress >= HUNDRED and facts.latest_as_of >= facts.deadline
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
 
@@ -295,7 +302,12 @@ def _measure_quota(facts):
     formula = _(
         "达标周期占比 = 达到定额的周期数%(met)s ÷ 已考核周期数%(judged)s × 100%% = "
         "%(progress)s%%；每个周期都应达到定额%(goal)s"
-    ) % {"met": met, "judged": judged, "progress": _fmt(progress), "goal": _fmt(facts.target_value)}
+    ) % {
+        "met": met,
+        "judged": judged,
+        "progress": figures.plain(progress),
+        "goal": figures.plain(facts.target_value),
+    }
     complete = met == all_periods
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
 
@@ -307,7 +319,7 @@ def _measure_milestone(facts):
     formula = _("完成进度 = 已完成阶段%(done)s ÷ 阶段总数%(total)s × 100%% = %(progress)s%%") % {
         "done": facts.stages_reached,
         "total": facts.stage_count,
-        "progress": _fmt(progress),
+        "progress": figures.plain(progress),
     }
     complete = facts.stages_reached >= facts.stage_count
     if facts.stage_due_dates and all(facts.stage_due_dates):
@@ -315,7 +327,7 @@ def _measure_milestone(facts):
         expected = _pct(due, facts.stage_count)
         formula += _("；应达进度 = 到期阶段%(due)s ÷ 阶段总数 × 100%% = %(expected)s%%") % {
             "due": due,
-            "expected": _fmt(expected),
+            "expected": figures.plain(expected),
         }
         return _Measure(
             progress, expected, complete, expected - progress, AT_RISK_MARGIN_POINTS, formula

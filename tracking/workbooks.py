@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tracking import units
+from tracking import figures, units
 from tracking.models import PreviousYearResult, Target
 from tracking.spreadsheets import escape_formula
 
@@ -198,7 +198,7 @@ def _report_row(target, assessment):
     records = sorted(target.published_records, key=lambda r: r.as_of)
     latest = next((r for r in reversed(records) if r.as_of <= assessment.on), None)
     if target.kind == Target.Kind.GROWTH:
-        goal = _("增长%(pct)s%%") % {"pct": _number(target.target_growth_pct)}
+        goal = _("增长%(pct)s%%") % {"pct": figures.plain(target.target_growth_pct)}
     else:
         goal = target.target_value
     return [
@@ -219,11 +219,7 @@ def _actual(target, record):
     if record is None:
         return None
     if target.kind == Target.Kind.GROWTH and record.growth_pct is not None:
-        return _("增长%(pct)s%%") % {"pct": _number(record.growth_pct)}
+        return _("增长%(pct)s%%") % {"pct": figures.plain(record.growth_pct)}
     if target.kind == Target.Kind.MILESTONE and record.milestone_id:
         return str(record.milestone)
     return record.value
-
-
-def _number(value):
-    return f"{value.normalize():f}"

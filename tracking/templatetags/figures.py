@@ -1,0 +1,12 @@
+"""{{ value|figure }}: a figure written as tracking/figures.py writes it everywhere else."""
+
+from django import template
+
+from tracking import figures
+
+register = template.Library()
+
+
+@register.filter
+def figure(number):
+    return "" if number is None else figures.plain(number)
