@@ -7,7 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_record, make_target
@@ -468,3 +470,19 @@ def test_the_admin_shows_the_warnings_before_and_after_approval(client, office):
         follow=True,
     )
     assert f"{record} 已发布，请核对：{warning}" in [str(m) for m in response.context["messages"]]
+
+
+def test_a_correction_is_inserted_once_already_submitted(office):
+    published = make_record(office.target_a, MARCH, value=D(3))
+    published.value = D(4)
+    with CaptureQueriesContext(connection) as captured:
+        correction = published.correct(by=office.leader)
+    writes = [
+        q["sql"].split()[0]
+        for q in captured
+        if '"tracking_progressrecord"' in q["sql"] or "`tracking_progressrecord`" in q["sql"]
+    ]
+    assert [w for w in writes if w in ("INSERT", "UPDATE")] == ["INSERT"]
+    assert list(correction.review_events.values_list("from_state", "to_state")) == [
+        (State.DRAFT, State.SUBMITTED)
+    ]

@@ -955,13 +955,12 @@ class ProgressRecord(VersionedModel):
             entered_by=by,
             changed_by=by,
         )
-        with transaction.atomic():
-            correction.save()
-            correction.submit(
-                by=by,
-                reason=_("更正第%(pk)s号记录（%(state)s）")
-                % {"pk": self.pk, "state": self.get_state_display()},
-            )
+        # Inserted once, already submitted, beside its review event.
+        correction.submit(
+            by=by,
+            reason=_("更正第%(pk)s号记录（%(state)s）")
+            % {"pk": self.pk, "state": self.get_state_display()},
+        )
         return correction
 
     def approval_warnings(self):
