@@ -31,7 +31,7 @@ from tracking import openapi
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
-from tracking.views import get_plan, judgement_date
+from tracking.views import assessed_rows, get_plan, judgement_date
 
 FORMATS = ("json", "csv")
 
@@ -96,11 +96,9 @@ def plan_rows(request, plans):
     ]
 
 
-def target_rows(request, targets, on):
+def target_rows(request, rows_assessed, on):
     rows = []
-    for target in targets:
-        assessment = target.assess(on)
-        latest = target.latest_record_on(on)
+    for target, assessment, latest in rows_assessed:
         rows.append(
             {
                 "id": target.code,
@@ -168,7 +166,7 @@ def plans(request):
 def targets(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     on = judgement_date(request, plan).on
-    rows = target_rows(request, Target.objects.for_plan(plan).with_progress(), on)
+    rows = target_rows(request, assessed_rows(Target.objects.for_plan(plan), on), on)
     return _respond(request, rows, "Target", f"{jurisdiction}-{year}-targets")
 
 

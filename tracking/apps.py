@@ -24,3 +24,7 @@ class TrackingConfig(AppConfig):
         for model in shown:
             post_save.connect(public_cache.on_public_data_saved, sender=model)
             post_delete.connect(public_cache.on_public_data_saved, sender=model)
+        # What a target's stored assessment rests on (TargetAssessment).
+        for model in [models.Plan, models.Target, models.Milestone, models.ProgressRecord]:
+            post_save.connect(models.refresh_stored_assessments, sender=model)
+            post_delete.connect(models.refresh_stored_assessments, sender=model)
