@@ -102,8 +102,8 @@ def target_rows(request, rows_assessed, on):
         rows.append(
             {
                 "id": target.code,
-                "area": str(target.area),
-                "area_en": target.area.title_en,
+                "area": target.area__numeral + target.area__title,
+                "area_en": target.area__title_en,
                 "name": target.name,
                 "name_en": target.name_en,
                 "kind": target.kind,
@@ -118,9 +118,7 @@ def target_rows(request, rows_assessed, on):
                 "original_target_growth_pct": target.original_target_growth_pct,
                 "revised_on": target.revised_on,
                 "deadline": target.deadline,
-                "responsible_unit": target.responsible_unit.name
-                if target.responsible_unit
-                else None,
+                "responsible_unit": target.responsible_unit__name,
                 "latest_date": latest.as_of if latest else None,
                 "latest_value": latest.value if latest else None,
                 "latest_growth_pct": latest.growth_pct if latest else None,
@@ -132,7 +130,7 @@ def target_rows(request, rows_assessed, on):
                 "status_on": on,
                 "source_text": target.source_text,
                 "report_conflict": target.report_conflict,
-                "url": request.build_absolute_uri(target.get_absolute_url()),
+                "url": request.build_absolute_uri(target.url),
             }
         )
     return rows
@@ -166,7 +164,7 @@ def plans(request):
 def targets(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     on = judgement_date(request, plan).on
-    rows = target_rows(request, assessed_rows(Target.objects.for_plan(plan), on), on)
+    rows = target_rows(request, assessed_rows(plan, Target.objects.for_plan(plan), on), on)
     return _respond(request, rows, "Target", f"{jurisdiction}-{year}-targets")
 
 

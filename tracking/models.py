@@ -12,7 +12,6 @@ what is decided in tracking/access.py; every model here keeps its history (djang
 
 import datetime
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -742,45 +741,6 @@ class TargetAssessment(models.Model):
 
     def __str__(self):
         return f"{self.target_id} · {self.on} · {self.get_status_display()}"
-
-    def as_assessment(self):
-        """What Target.assess(self.on, explain=False) gave when this was stored."""
-        return status.Assessment(
-            status.Status(self.status),
-            self.on,
-            as_of=self.latest_as_of,
-            progress_pct=self.progress_pct,
-            expected_pct=self.expected_pct,
-        )
-
-    @property
-    def latest_figure(self):
-        """The figure of the record the assessment rests on, as the lists show it; None
-        without one."""
-        if self.latest_as_of is None:
-            return None
-        return LatestFigure(
-            as_of=self.latest_as_of,
-            value=self.latest_value,
-            growth_pct=self.latest_growth_pct,
-            milestone=self.latest_milestone,
-            implied_level=self.target.level_implied_by(self.latest_growth_pct),
-        )
-
-
-@dataclass(frozen=True)
-class LatestFigure:
-    """A stored latest figure, with the attributes of a ProgressRecord that lists show."""
-
-    as_of: datetime.date
-    value: Decimal | None
-    growth_pct: Decimal | None
-    milestone: Milestone | None
-    implied_level: Decimal | None
-
-    @property
-    def milestone_id(self):
-        return self.milestone.pk if self.milestone else None
 
 
 def refresh_stored_assessments(sender, instance, raw=False, **kwargs):
