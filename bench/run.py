@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import psycopg2
@@ -223,8 +224,8 @@ def main():
         # Issue 14: the uncached home under load with 3 workers, beside the trivial view.
         for page in ("/bench/trivial/", "/"):
             load = step(
-                database, size, f"load {page} uncached", load_test, url, [{"url": page}],
-                workers=3, uncached=True,
+                database, size, f"load {page} uncached",
+                partial(load_test, workers=3, uncached=True), url, [{"url": page}],
             )  # fmt: skip
             results["load"].append((database, size, load))
         results["import"].append(

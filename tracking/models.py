@@ -596,7 +596,10 @@ class Target(VersionedModel):
         correction replaces the figure of its date."""
         on = on or timezone.localdate()
         latest_per_date = {record.as_of: record for record in self.published_up_to(on)}
-        return [(record, self.assess(record.as_of)) for record in latest_per_date.values()]
+        return [
+            (record, self.assess(record.as_of, explain=False))
+            for record in latest_per_date.values()
+        ]
 
     def _status_inputs(self, records):
         latest = records[-1] if records else None
