@@ -2,10 +2,13 @@
 review step taken through the model's transition methods, all by the rules of tracking/access.py.
 """
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracking import access
 from tracking.forms import ReasonForm, VersionCheckedForm
@@ -24,6 +28,7 @@ from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExpor
 from tracking.models import (
     EditConflict,
     EvidenceFile,
+    ImportRun,
     Jurisdiction,
     Milestone,
     Plan,
@@ -40,11 +45,51 @@ from tracking.resources import (
     TargetResource,
 )
 from tracking.status import Status
+from tracking.units import plain_decimal
+
+
+def figure(model, field_name):
+    """A Decimal column or read-only field as the report writes it: 17.1, not the field's
+    17.1000 (Django pads to the field's decimal places)."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name, ordering=field_name)
+    def column(obj):
+        value = getattr(obj, field_name)
+        return None if value is None else plain_decimal(value)
+
+    column.__name__ = f"{field_name}_figure"
+    return column
+
+
+class FigureInput(forms.NumberInput):
+    """The same in forms: a stored 17.1000 is offered for editing as 17.1."""
+
+    def format_value(self, value):
+        return super().format_value(plain_decimal(value) if isinstance(value, Decimal) else value)
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """simple-history's list of changes in the words of the change form: a state's label rather
+    than its stored value, a figure without padding, a time in the local time zone."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or field.many_to_many or field.is_relation:
+            return super().prepare_delta_change_value(change, value)
+        if isinstance(value, Decimal):
+            return plain_decimal(value)
+        return display_for_field(value, field, "—")
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The change history (who, when, before/after) is shown; it is never written back over
     the current row, which would bypass review and the version check."""
+
+    formfield_overrides = {models.DecimalField: {"widget": FigureInput}}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(self.model, object_id)
@@ -191,7 +236,15 @@ class ProgressRecordInline(admin.TabularInline):
 
     model = ProgressRecord
     extra = 0
-    fields = ["record_link", "as_of", "value", "growth_pct", "milestone", "state", "entered_by"]
+    fields = [
+        "record_link",
+        "as_of",
+        figure(ProgressRecord, "value"),
+        figure(ProgressRecord, "growth_pct"),
+        "milestone",
+        "state",
+        "entered_by",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -233,6 +286,11 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=matching)
 
 
+# Read-only on the target's form: named once, as the fieldsets must name the same objects.
+ORIGINAL_TARGET_VALUE = figure(Target, "original_target_value")
+ORIGINAL_TARGET_GROWTH = figure(Target, "original_target_growth_pct")
+
+
 @admin.register(Target)
 class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [TargetResource]
@@ -253,7 +311,7 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     search_fields = ["code", "name", "source_text"]
     ordering = ["plan", "area__position", "position"]
     inlines = [MilestoneInline, ProgressRecordInline]
-    readonly_fields = ["original_target_value", "original_target_growth_pct", "revised_on"]
+    readonly_fields = [ORIGINAL_TARGET_VALUE, ORIGINAL_TARGET_GROWTH, "revised_on"]
     filter_horizontal = ["co_units"]
     fieldsets = [
         (None, {"fields": ["plan", "area", "code", "position", "name", "kind", "direction"]}),
@@ -274,7 +332,7 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             _("目标调整"),
             {
                 "fields": [
-                    ("original_target_value", "original_target_growth_pct"),
+                    (ORIGINAL_TARGET_VALUE, ORIGINAL_TARGET_GROWTH),
                     "revised_on",
                     "revision_reason",
                 ]
@@ -289,10 +347,10 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     @admin.display(description=_("目标"))
     def goal(self, target):
         if target.kind == Target.Kind.GROWTH:
-            return f"+{target.target_growth_pct}%"
+            return f"+{plain_decimal(target.target_growth_pct)}%"
         if target.target_value is None:
             return "—"
-        return f"{target.target_value.normalize():f} {target.measure_unit}"
+        return f"{plain_decimal(target.target_value)} {target.measure_unit}"
 
     @admin.display(description=_("今日状态"))
     def status_today(self, target):
@@ -361,8 +419,8 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     list_display = [
         "target",
         "as_of",
-        "value",
-        "growth_pct",
+        figure(ProgressRecord, "value"),
+        figure(ProgressRecord, "growth_pct"),
         "milestone",
         "state",
         "return_reason",
@@ -592,10 +650,47 @@ class ReviewEventAdmin(HistoryAdmin):
         return super().has_view_permission(request, obj)
 
 
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The audit trail of confirmed imports, read-only: it is written by the import itself."""
+
+    list_display = [
+        "imported_at",
+        "imported_by",
+        "content_type",
+        "plan",
+        "file_name",
+        "new_rows",
+        "updated_rows",
+        "unchanged_rows",
+        "skipped_rows",
+    ]
+    list_filter = ["content_type", "plan"]
+    list_select_related = ["imported_by", "content_type", "plan__jurisdiction"]
+    date_hierarchy = "imported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PreviousYearResult)
 class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [PreviousYearResultResource]
-    list_display = ["name", "value", "qualifier", "measure_unit", "growth_pct", "section", "plan"]
+    list_display = [
+        "name",
+        figure(PreviousYearResult, "value"),
+        "qualifier",
+        "measure_unit",
+        figure(PreviousYearResult, "growth_pct"),
+        "section",
+        "plan",
+    ]
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]
     ordering = ["plan", "position"]
