@@ -74,11 +74,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    "gangmen.apps.LoginGuardConfig",  # django-axes, with a Chinese name
     "csp",
     # Two-factor login with a TOTP authenticator app (gangmen/accounts.py).
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "gangmen.apps.AuthenticatorConfig",  # django_otp.plugins.otp_totp
     "tracking",
 ]
 

@@ -75,7 +75,9 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
-        if value is None or field.many_to_many or field.is_relation:
+        if value is None:
+            return "—"
+        if field.is_relation:
             return super().prepare_delta_change_value(change, value)
         if isinstance(value, Decimal):
             return plain_decimal(value)
