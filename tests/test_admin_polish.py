@@ -18,7 +18,7 @@ def test_record_list_shows_figures_as_written_and_the_state_in_words(client, off
     make_record(office.target_a, MARCH, state=ProgressRecord.State.SUBMITTED, value=D("17.1"))
     client.force_login(office.admin)
     body = client.get(reverse("admin:tracking_progressrecord_changelist")).content.decode()
-    assert '<td class="field-value_figure">17.1</td>' in body
+    assert '<td class="field-actual">17.1 家</td>' in body
     assert "17.1000" not in body
     assert '<td class="field-state">已报送待审核</td>' in body
 

@@ -36,16 +36,19 @@ def test_returned_first_then_due_then_the_rest_by_area(client, office):
     _returned(office.target_co, office.leader)
     client.force_login(office.reporter_a)
     response = client.get(reverse("office:my_targets"))
-    assert [t.code for t in response.context["to_do"]] == ["C1", "A1"], "returned, then due"
-    assert [t.code for t in response.context["done"]] == ["N1"]
+    lists = [[t.code for t in response.context[name]] for name in ("returned", "due", "reported")]
+    assert lists == [["C1"], ["A1"], ["N1"]]
     body = response.content.decode()
     assert (
-        body.index("待办：退回修改和本期待报")
-        < body.index("配合目标")
-        < body.index("甲单位目标")
-        < body.index("其他目标（按领域）")
-        < body.index("已报目标")
-    )
+        body.index('<h2 id="returned">退回修改</h2>')
+        < body.index("C1 配合目标")
+        < body.index('<h2 id="due">本期待报</h2>')
+        < body.index('<h3 class="area-title">主要目标</h3>')
+        < body.index("A1 甲单位目标")
+        < body.index('<h2 id="reported">本期已报</h2>')
+        < body.index("N1 已报目标")
+    ), "returned first, then due by area, then the rest by area"
+    assert "退回待修改 1 项 · 本期待报 1 项 · 本期已报 1 项" in body
     assert "按退回意见修改" in body and "请补充合同" in body
 
 
@@ -55,8 +58,7 @@ def test_returned_first_then_due_then_the_rest_by_area(client, office):
 def test_search_finds_targets_by_code_or_name(client, office, search, codes):
     client.force_login(office.reporter_a)
     response = client.get(reverse("office:my_targets"), {"q": search})
-    found = [t.code for t in response.context["to_do"] + response.context["done"]]
-    assert found == codes
+    assert sorted(t.code for t in response.context["due"]) == sorted(codes)
     if not codes:
         assert f"没有编号或名称含“{search}”的目标。" in response.content.decode()
 
@@ -74,7 +76,7 @@ def test_my_targets_takes_the_same_queries_for_one_or_many_targets(
         _returned(target, office.leader, reason=f"理由{n}")
     with django_assert_num_queries(13):
         response = client.get(reverse("office:my_targets"))
-    assert len(response.context["to_do"]) == 8
+    assert len(response.context["returned"]) == 7, "A1 to A7, each with its reason"
 
 
 def test_the_public_staff_link_leads_to_the_office_through_the_login(client, office):

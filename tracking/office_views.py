@@ -47,11 +47,8 @@ def _get_record_to_review(user, pk):
     )
 
 
-def _task_rank(target):
-    """What a reporter does first: correct a returned record, then file a report still due."""
-    if any(record.state == ProgressRecord.State.RETURNED for record in target.open_records):
-        return 0
-    return 2 if target.reported else 1
+def _has_returned_record(target):
+    return any(record.state == ProgressRecord.State.RETURNED for record in target.open_records)
 
 
 @never_cache
@@ -74,9 +71,14 @@ def my_targets(request):
     search = request.GET.get("q", "").strip()
     if search:
         targets = targets.filter(Q(code__icontains=search) | Q(name__icontains=search))
-    # Returned and due first (most pressing first, then the report's order), then by area.
-    ranked = sorted(targets, key=_task_rank)
-    to_do = [target for target in ranked if _task_rank(target) < 2]
+    # What the reporter does first: correct what came back, then file the reports still due;
+    # then the rest. Each list in the report's order (the last two grouped by area).
+    returned, due, reported = [], [], []
+    for target in targets:
+        if _has_returned_record(target):
+            returned.append(target)
+        else:
+            (reported if target.reported else due).append(target)
     can_review = request.user.has_perm("tracking.review_progressrecord")
     waiting = (
         ProgressRecord.objects.reviewable_by(request.user).awaiting_review().count()
@@ -89,8 +91,9 @@ def my_targets(request):
         {
             "period": period,
             "is_late": period.is_late(timezone.localdate()),
-            "to_do": to_do,
-            "done": ranked[len(to_do) :],
+            "returned": returned,
+            "due": due,
+            "reported": reported,
             "search": search,
             "can_review": can_review,
             "waiting_for_review": waiting,
