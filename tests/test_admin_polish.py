@@ -39,6 +39,7 @@ def test_history_shows_labels_figures_as_written_and_local_times(client, office)
     assert "已报送待审核" in body and "已审核发布" in body
     assert "submitted" not in body and "published" not in body
     assert "变更内容" in body, "simple-history's column heading in Chinese"
+    assert "None" not in body and "版本号" not in body, "no placeholder, no edit counter"
 
 
 def test_review_events_and_import_runs_are_named_in_local_time(office, settings):

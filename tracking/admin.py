@@ -2,6 +2,7 @@
 review step taken through the model's transition methods, all by the rules of tracking/access.py.
 """
 
+import dataclasses
 from decimal import Decimal
 
 from django import forms
@@ -74,6 +75,11 @@ class ReadableHistory(HistoricalRecordContextHelper):
     """simple-history's list of changes in the words of the change form: a state's label rather
     than its stored value, a figure without padding, a time in the local time zone."""
 
+    def context_for_delta_changes(self, delta):
+        # The version is the edit-conflict counter (VersionedModel), not part of the content.
+        changes = [change for change in delta.changes if change.field != "version"]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if value is None:
@@ -93,6 +99,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for version in historical_records:
+            # simple-history's list prints a missing reason as "None".
+            version.history_change_reason = version.history_change_reason or "—"
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(self.model, object_id)
