@@ -63,6 +63,10 @@ def test_review_events_and_import_runs_are_named_in_local_time(office, settings)
         ("/admin/", "模型名称", "Model name"),
         ("/admin/axes/accesslog/", "退出时间", "Logout Time"),
         ("/admin/axes/accessattempt/", "尝试时间", "Attempt Time"),
+        ("/admin/otp_totp/totpdevice/", "最近使用时间", "Last used at"),
+        ("/admin/otp_totp/totpdevice/add/", "验证码位数", "The number of digits"),
+        ("/admin/otp_totp/totpdevice/add/", "失败限制", "Throttling"),
+        ("/admin/tracking/jurisdiction/export/", "上级行政区", "parent"),
     ],
 )
 def test_the_chinese_admin_has_no_english_left(client, superuser, url, chinese, english):
@@ -70,3 +74,15 @@ def test_the_chinese_admin_has_no_english_left(client, superuser, url, chinese, 
     body = client.get(url).content.decode()
     assert chinese in body
     assert english not in body
+
+
+def test_an_authenticators_times_are_local(client, superuser, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=superuser, name="手机")
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        created_at=datetime.datetime(2022, 3, 31, 16, 30, tzinfo=datetime.UTC)
+    )
+    client.force_login(superuser)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    assert "2022年4月1日 00:30" in client.get(url).content.decode()

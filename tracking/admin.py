@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,8 +19,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -58,7 +56,7 @@ def figure(model, field_name):
     @admin.display(description=field.verbose_name, ordering=field_name)
     def column(obj):
         value = getattr(obj, field_name)
-        return None if value is None else plain_decimal(value)
+        return admin.site.empty_value_display if value is None else plain_decimal(value)
 
     column.__name__ = f"{field_name}_figure"
     return column
@@ -686,7 +684,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "unchanged_rows",
         "skipped_rows",
     ]
-    list_filter = ["content_type", "plan"]
+    list_filter = [("content_type", admin.RelatedOnlyFieldListFilter), "plan"]
     list_select_related = ["imported_by", "content_type", "plan__jurisdiction"]
     date_hierarchy = "imported_at"
 
@@ -717,28 +715,10 @@ class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     ordering = ["plan", "position"]
 
 
-class AuthenticatorAdmin(TOTPDeviceAdmin):
-    """django-otp's admin for TOTP authenticators (two-factor login, gangmen/accounts.py). Its
-    QR code and configuration pages fetch the device with .get(), unchecked: an unknown id, or
-    one beyond the column's range, would be a 500 instead of a 404."""
-
-    def config_view(self, request, pk):
-        self._require_device(pk)
-        return super().config_view(request, pk)
-
-    def qrcode_view(self, request, pk):
-        self._require_device(pk)
-        return super().qrcode_view(request, pk)
-
-    def _require_device(self, pk):
-        low, high = connection.ops.integer_field_range(TOTPDevice._meta.pk.get_internal_type())
-        if not low <= pk <= high or not TOTPDevice.objects.filter(pk=pk).exists():
-            raise Http404
-
-
-admin.site.unregister(TOTPDevice)
-admin.site.register(TOTPDevice, AuthenticatorAdmin)
-
-
-# Issue 16 (report → draft plan, sub-tasks): their admin classes register themselves on import.
-from tracking import decomposition_admin, report_draft_admin  # noqa: E402, F401
+# Issue 16 (report → draft plan, sub-tasks) and the authenticators: their admin classes
+# register themselves on import.
+from tracking import (  # noqa: E402, F401
+    authenticator_admin,
+    decomposition_admin,
+    report_draft_admin,
+)
