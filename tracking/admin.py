@@ -308,15 +308,16 @@ ORIGINAL_TARGET_GROWTH = figure(Target, "original_target_growth_pct")
 class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [TargetResource]
     object_rules = {"view": access.can_view_target, "change": access.can_change_target}
+    # The status next to the name, so that it is in view on an office screen; the long area
+    # titles last (their filter is on the right).
     list_display = [
         "code",
         "name",
-        "area",
-        "kind",
-        "measure_unit",
+        "status_today",
         "goal",
         "responsible_unit",
-        "status_today",
+        "kind",
+        "area",
     ]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "kind", "responsible_unit", StatusFilter]
