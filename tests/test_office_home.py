@@ -48,7 +48,8 @@ def test_returned_first_then_due_then_the_rest_by_area(client, office):
         < body.index('<h2 id="reported">本期已报</h2>')
         < body.index("N1 已报目标")
     ), "returned first, then due by area, then the rest by area"
-    counts = "<span>退回待修改 1 项</span> · <span>本期待报 1 项</span> · <span>本期已报 1 项</span>"
+    kinds = ("退回待修改", "本期待报", "本期已报")
+    counts = " · ".join(f"<span>{kind} 1 项</span>" for kind in kinds)
     assert counts in body, "each count kept with its number (one span each)"
     assert "按退回意见修改" in body and "请补充合同" in body
 
