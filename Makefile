@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint audit load-test bench-import bench
+.PHONY: run demo test install lint audit load-test bench-import bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ run: install
 	$(BIN)/python manage.py create_demo_official
 	@echo "港门镇目标跟踪：http://127.0.0.1:$(PORT)/  管理后台：http://127.0.0.1:$(PORT)/admin/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The real plan with a generated, clearly labelled demo set of progress up to mid-year, in its
+# own database file (demo.sqlite3) with a banner on every page; `make run` stays the real plan.
+demo: install
+	DEMO_DATA=1 $(BIN)/python manage.py migrate --noinput
+	DEMO_DATA=1 $(BIN)/python manage.py load_report fixtures/gangmen_2022.toml
+	DEMO_DATA=1 $(BIN)/python manage.py load_demo_progress
+	DEMO_DATA=1 $(BIN)/python manage.py create_demo_official
+	@echo "演示站点（演示数据，非真实进度）：http://127.0.0.1:$(PORT)/"
+	DEMO_DATA=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -33,7 +33,7 @@ def office_queries(plan):
             .order_by("target_id", "as_of")
         ),
         "reporting status of a plan's targets (with_report_status())": (
-            Target.objects.filter(plan=plan).with_report_status(current_period())
+            Target.objects.filter(plan=plan).with_report_status(current_period(plan=plan))
         ),
     }
 

@@ -4,6 +4,7 @@ One file, read from the environment. The defaults give a development site on an 
 the project folder; production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 import ipaddress
 import os
 from pathlib import Path
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracking.context_processors.demo_data",
             ],
         },
     },
@@ -128,11 +130,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "gangmen.wsgi.application"
 
+# `make demo`: the real plan with generated progress, always in a SQLite file of its own
+# (demo.sqlite3, whatever DATABASE_URL says), with a banner on every page saying that the
+# progress is demo data. The demo progress command refuses to run without it, so demo progress
+# never reaches the real database. The public pages then judge on DEMO_AS_OF (mid-year) by
+# default, the date the demo progress runs up to.
+DEMO_DATA = envbool("DEMO_DATA", "0")
+DEMO_AS_OF = datetime.date.fromisoformat(os.environ.get("DEMO_AS_OF", "2022-06-30"))
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": (
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "demo.sqlite3"}
+        if DEMO_DATA
+        else dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -154,6 +168,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# A demo sharing a Redis with the real site never serves its pages, nor reads the real ones.
+if DEMO_DATA:
+    CACHES["default"]["KEY_PREFIX"] = "demo"
 # How long a cached public response may be served. With Redis every change reaches every worker
 # at once, so only memory bounds it; without Redis a change made through one worker is not seen
 # by the others' caches, so they may serve the old page for at most 5 minutes.

@@ -26,6 +26,21 @@ from tracking.models import Target
         ("１，２３４．５", D("1234.5")),
         ("-3.2", D("-3.2")),
         (".5", D("0.5")),
+        # Scientific notation, as Excel shows a long figure and CSV exports keep it.
+        ("1.23457E+11", D(123457000000)),
+        ("1.5e-3", D("0.0015")),
+        (1.23457e11, D(123457000000)),
+        # Invisible characters pasted from web pages and chat apps.
+        ("1\u200b234", D(1234)),
+        ("\ufeff12", D(12)),
+        ("12\u00a0", D(12)),
+        # Placeholders for "no figure".
+        ("—", None),
+        ("——", None),
+        ("-", None),
+        ("－", None),
+        ("/", None),
+        ("无", None),
     ],
 )
 def test_numbers_are_read_from_numbers_and_text(raw, expected):
@@ -69,6 +84,9 @@ def test_malformed_numbers_are_refused_with_the_reason(raw, message):
         ("5家", "家", "", D(5)),
         ("95%", "%", "", D(95)),
         ("0.8万亩", "亩", "", D(8000)),
+        ("1.23457E+11", "亿元", "元", D("1234.57")),
+        ("1.2E+4万元", "亿元", "", D("1.2")),
+        ("—", "亿元", "万元", None),
         (None, "亿元", "万元", None),
     ],
 )
@@ -134,6 +152,8 @@ MARCH_31 = datetime.date(2022, 3, 31)
         (MARCH_31, MARCH_31),
         (None, None),
         ("", None),
+        ("/", None),
+        ("2022\u200b-03-31", MARCH_31),
     ],
 )
 def test_dates_are_read_in_every_form_offices_write_them(raw, expected):
@@ -164,6 +184,14 @@ def test_bad_dates_are_refused_with_the_reason(raw, message):
         ("累计增速（%）", ("累计增速", "%")),
         (" 截至日期 ", ("截至日期", "")),
         ("累计实际值（ 万 元 ）", ("累计实际值", "万元")),
+        ("累计实际值（单位：万元）", ("累计实际值", "万元")),
+        ("累计实际值(单位:万元)", ("累计实际值", "万元")),
+        ("累计实际值 单位：万元", ("累计实际值", "万元")),
+        ("累计实际值，单位：万元", ("累计实际值", "万元")),
+        ("累计实际值\n（万元）", ("累计实际值", "万元")),
+        ("累计实际值【万元】", ("累计实际值", "万元")),
+        ("\ufeff截至\u200b日期", ("截至日期", "")),
+        ("计量单位", ("计量单位", "")),
     ],
 )
 def test_headers_give_their_label_and_unit(header, expected):

@@ -112,9 +112,11 @@ def test_results_are_the_previous_years(client, gangmen):
         "year": 2021,
         "area": "经济运行",
         "name": "地区生产总值",
+        "name_en": "Gross regional product",
         "value": D("17.1"),
         "qualifier": "",
         "unit": "亿元",
+        "unit_en": "hundred million yuan",
         "growth_pct": D("10.6"),
         "source_text": "完成地区生产总值17.1亿元，同比增长10.6%",
     }
@@ -181,3 +183,45 @@ def test_api_follows_the_accept_language_header(client, plan):
     make_target(plan)
     response = client.get("/api/v1/plans/testtown/2022/targets", HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["items"][0]["status_label"] == "No data"
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "message"),
+    [
+        ("/api/v1/plans/nowhere/2022/targets", 404, "没有这个年度计划或接口地址。"),
+        ("/api/v1/nothing-here", 404, "没有这个年度计划或接口地址。"),
+        (TARGETS + "?format=xlsx", 400, "format 只能是 json 或 csv。"),
+        (TARGETS + "?on=2022-13-01", 400, "参数 on 应为 YYYY-MM-DD 格式的日期"),
+    ],
+)
+def test_errors_are_json_and_readable_from_any_origin(client, gangmen, url, code, message):
+    response = client.get(url)
+    assert response.status_code == code
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    body = response.json()
+    assert body["error"]["status"] == code and body["error"]["message"].startswith(message)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/plans", TARGETS, RESULTS, "/api/v1/openapi.json"])
+def test_open_data_may_be_read_from_any_origin(client, gangmen, url):
+    for _ in range(2):  # fresh, then from the cache
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_api_is_read_only(gangmen):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(TARGETS, {})
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert response.json()["error"]["message"] == "开放数据接口只读，只接受 GET 请求。"
+
+
+def test_the_open_data_document_describes_the_date_and_the_errors(client):
+    body = _json(client, "/api/v1/openapi.json")
+    parameters = body["paths"]["/api/v1/plans/{jurisdiction}/{year}/targets"]["get"]["parameters"]
+    assert "on" in [parameter["name"] for parameter in parameters]
+    errors = body["paths"]["/api/v1/plans"]["get"]["responses"]["404"]["content"]
+    assert "error" in errors["application/json"]["schema"]["properties"]

@@ -56,8 +56,10 @@ def test_home_shows_latest_published_value_and_status(client, plan):
     )
     body = client.get(plan.get_absolute_url()).content.decode()
     assert "4 家" in body
-    assert "截至 2022年4月30日" in body
-    assert "已完成" not in body, "an unpublished record must not decide the public status"
+    assert '数据截至 <span class="num">2022年4月30日</span>' in body
+    assert "badge status-achieved" not in body, (
+        "an unpublished record must not decide the public status"
+    )
 
 
 def test_user_text_is_escaped(client, plan):

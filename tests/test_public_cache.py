@@ -154,6 +154,18 @@ def test_a_record_published_by_another_process_shows_here(client, plan, redis_ca
 
 
 @pytest.mark.django_db
+def test_the_cache_keys_on_the_date_judged_on(client, plan, django_assert_num_queries):
+    target = make_target(plan)
+    make_record(target, datetime.date(2022, 3, 31), value=D(1))
+    make_record(target, datetime.date(2022, 9, 30), value=D(4))
+    url = target.get_absolute_url()
+    march = _page(client, url + "?on=2022-04-01")
+    with django_assert_num_queries(0):
+        assert _page(client, url + "?on=2022-04-01") == march, "served from the cache"
+    october = _page(client, url + "?on=2022-10-01")
+    assert "4 家" in october and "4 家" not in march, "each date has its own answer"
+
+
 def test_a_forged_host_cannot_plant_its_links_in_what_others_are_served(client, plan, settings):
     """The API's links are absolute, built from the request: the cache key holds scheme and
     host, so an answer made for one Host header is never served to a request for another."""

@@ -93,3 +93,37 @@ def test_right_password_logs_in_through_the_throttled_backend(client, office):
 def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+@pytest.mark.parametrize(
+    ("today", "period"),
+    [
+        (DAY(2022, 7, 5), (DAY(2022, 6, 1), DAY(2022, 6, 30))),  # the year runs
+        (DAY(2023, 1, 5), (DAY(2022, 12, 1), DAY(2022, 12, 31))),
+        (DAY(2026, 11, 2), (DAY(2022, 12, 1), DAY(2022, 12, 31))),  # never November 2026
+    ],
+)
+def test_a_plans_reporting_periods_end_with_its_year(plan, today, period):
+    from tracking.reporting import current_period
+
+    found = current_period(today, plan)
+    assert (found.starts_on, found.ends_on) == period
+
+
+@pytest.mark.django_db
+def test_the_office_never_asks_for_a_period_after_the_plans_year(client, office, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: DAY(2026, 11, 2))
+    client.force_login(office.reporter_a)
+    body = client.get(reverse("office:my_targets")).content.decode()
+    assert "本期应报：2022年12月进度" in body and "2026年" not in body
+
+
+@pytest.mark.django_db
+def test_reminders_after_the_year_ask_for_its_last_period_only(office, capsys):
+    call_command("send_reminders", date=DAY(2026, 11, 2))
+    assert len(mail.outbox) == 2, "one per late unit"
+    for message in mail.outbox:
+        assert "2022年12月" in message.subject and "2026" not in message.subject
+    assert "（测试镇 2022，2022年12月）" in capsys.readouterr().out

@@ -70,6 +70,43 @@ CASES = [
         D("140.0"),
     ),
     (
+        "growth on pace in November, judged at the year end: the full-year figure is missing",
+        facts(
+            "growth",
+            target_growth_pct=D(7),
+            latest_as_of=datetime.date(2022, 11, 30),
+            latest_growth_pct=D("7.5"),
+        ),
+        DEC_31,
+        Status.YEAR_END_MISSING,
+        D("107.1"),
+    ),
+    (
+        "growth short in November, judged at the year end: overdue",
+        facts(
+            "growth",
+            target_growth_pct=D(7),
+            latest_as_of=datetime.date(2022, 11, 30),
+            latest_growth_pct=D(5),
+        ),
+        DEC_31,
+        Status.OVERDUE,
+        D("71.4"),
+    ),
+    (
+        "quota met every month reported, December not reported: the year end is missing",
+        facts(
+            "quota",
+            target_value=D(2),
+            quota_period="month",
+            latest_as_of=datetime.date(2022, 11, 28),
+            period_values=month_ends([2] * 11),
+        ),
+        datetime.date(2023, 2, 1),
+        Status.YEAR_END_MISSING,
+        D("100.0"),
+    ),
+    (
         "amount short after the deadline",
         facts(target_value=D(5), latest_as_of=DEC_31, latest_value=D(4)),
         datetime.date(2023, 1, 5),

@@ -1,4 +1,5 @@
-"""Open data: the plans, their targets with today's status, and the previous year's results.
+"""Open data: the plans, their targets with their status on a date (``?on=YYYY-MM-DD``, the
+plan's default as on the public pages), and the previous year's results.
 
 Each endpoint has ONE row builder; the JSON body ({"count": n, "items": rows}) and the CSV twin
 (``?format=csv``: UTF-8 with a BOM, so that Excel and WPS read the Chinese) are both made from
@@ -6,6 +7,9 @@ its rows. Figures are written exactly as stored in the report's unit: a Decimal 
 number with the same digits (17.1 stays 17.1, never a float's 17.100000000000001), and the CSV
 has the same digits. Only published progress counts (Target.with_progress()). The document
 describing all this is tracking/openapi.py, served at /api/v1/openapi.json.
+
+It is read-only open data: every answer, errors included, is JSON (``{"error": {"status": …,
+"message": …}}``) and carries ``Access-Control-Allow-Origin: *`` so that any web page may read it.
 """
 
 import csv
@@ -13,22 +17,68 @@ import io
 import json
 import re
 from decimal import Decimal
+from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from tracking import openapi
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
 from tracking.units import plain_decimal
-from tracking.views import get_plan
+from tracking.views import get_plan, judgement_date
 
 FORMATS = ("json", "csv")
+
+
+def json_error(status, message):
+    response = JsonResponse(
+        {"error": {"status": status, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data(*, params=()):
+    """An endpoint of the open-data API: GET (or HEAD) only, cached like the public pages
+    (keyed also by ``params``), errors as JSON, readable from any origin."""
+
+    def decorator(view):
+        cached = cached_public(params=params)(view)
+
+        # No endpoint changes anything, so a POST gets the JSON 405 below, not the HTML page
+        # of a CSRF failure.
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                response = json_error(405, _("开放数据接口只读，只接受 GET 请求。"))
+                response["Allow"] = "GET, HEAD"
+                return response
+            try:
+                response = cached(request, *args, **kwargs)
+            except BadRequest as error:
+                return json_error(400, str(error))
+            except Http404:
+                return json_error(404, _("没有这个年度计划或接口地址。"))
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def not_found(request, unknown):
+    return json_error(404, _("没有这个年度计划或接口地址。"))
 
 
 def plan_rows(request, plans):
@@ -51,15 +101,18 @@ def target_rows(request, targets, on):
     rows = []
     for target in targets:
         assessment = target.assess(on)
-        latest = target.latest_record
+        latest = target.latest_record_on(on)
         rows.append(
             {
                 "id": target.code,
                 "area": str(target.area),
+                "area_en": target.area.title_en,
                 "name": target.name,
+                "name_en": target.name_en,
                 "kind": target.kind,
                 "direction": target.direction,
                 "unit": target.measure_unit,
+                "unit_en": target.measure_unit_en,
                 "baseline_year": target.baseline_year,
                 "baseline_value": target.baseline_value,
                 "target_value": target.target_value,
@@ -94,9 +147,11 @@ def result_rows(results):
             "year": result.plan.review_year,
             "area": result.section,
             "name": result.name,
+            "name_en": result.name_en,
             "value": result.value,
             "qualifier": result.qualifier,
             "unit": result.measure_unit,
+            "unit_en": result.measure_unit_en,
             "growth_pct": result.growth_pct,
             "source_text": result.source_text,
         }
@@ -104,27 +159,28 @@ def result_rows(results):
     ]
 
 
-@cached_public(params=["format"])
+@open_data(params=["format"])
 def plans(request):
     rows = plan_rows(request, Plan.objects.select_related("jurisdiction"))
     return _respond(request, rows, "Plan", "plans")
 
 
-@cached_public(params=["format"])
+@open_data(params=["format", "on"])
 def targets(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
-    rows = target_rows(request, Target.objects.for_plan(plan).with_progress(), timezone.localdate())
+    on = judgement_date(request, plan).on
+    rows = target_rows(request, Target.objects.for_plan(plan).with_progress(), on)
     return _respond(request, rows, "Target", f"{jurisdiction}-{year}-targets")
 
 
-@cached_public(params=["format"])
+@open_data(params=["format"])
 def results(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     rows = result_rows(plan.results.all())
     return _respond(request, rows, "Result", f"{jurisdiction}-{year}-results")
 
 
-@cached_public()
+@open_data()
 def openapi_document(request):
     return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
 
@@ -135,8 +191,11 @@ def _respond(request, rows, schema, filename):
         raise BadRequest(_("format 只能是 json 或 csv。"))
     if chosen == "csv":
         return _csv_response(rows, openapi.columns(schema), filename)
+    body = {"count": len(rows), "items": rows}
+    if settings.DEMO_DATA:
+        body = {"notice": "演示数据，非真实进度 (demo data, not real progress)", **body}
     return HttpResponse(
-        exact_json({"count": len(rows), "items": rows}),
+        exact_json(body),
         content_type="application/json; charset=utf-8",
     )
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tracking import api, converters  # noqa: F401 - converters: <year:…>
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path(f"{PLAN}targets", api.targets, name="targets"),
     path(f"{PLAN}results", api.results, name="results"),
     path("openapi.json", api.openapi_document, name="openapi"),
+    # Any other address under the API answers in JSON too, not with the HTML 404 page.
+    re_path(r"^(?P<unknown>.*)$", api.not_found),
 ]

@@ -5,7 +5,10 @@ ValueError whose message says in Chinese why the cell cannot be read. The import
 and column to the message. Blank cells read as None (or "" for text).
 
 Accepted: numbers stored as text, thousands separators (1,234.5), full-width characters (２０２２,
-１．４), percentages (10.6%), a unit in the column header (金额（万元）) or in the cell (1.4亿元),
+１．４), scientific notation (1.23457E+11), percentages (10.6%), a unit in the column header
+(金额（万元）, 金额（单位：万元）, 金额 单位:万元) or in the cell (1.4亿元), placeholders for "no
+figure" (—, /, -, 无) in number and date cells, invisible characters (zero-width space, BOM,
+no-break space) anywhere in a number, date, name or header,
 dates as 2022年3月, 2022年3月31日, 2022-03, 2022/3/31, 2022.3.31, 20220331 or an Excel serial
 number (44651). A month without a day means the month's last day: progress "截至2022年3月" is
 progress as of 31 March.
@@ -24,10 +27,19 @@ from tracking import units
 # Characters that make a spreadsheet read a cell as a formula; exports prefix them with "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_NUMBER_AND_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)(.*)$")
-_HEADER_UNIT = re.compile(r"^(.*?)\(([^()]*)\)$")
+_NUMBER_AND_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+(?:[eE][+-]?\d+)?)(.*)$")
+# "金额(万元)", "金额(单位:万元)", "金额[万元]", "金额【万元】", "金额单位:万元" (after fold()).
+_HEADER_UNIT = re.compile(
+    r"^(?P<label>.*?)(?:[(\[【](?:单位:?)?(?P<unit>[^()\[\]【】]*)[)\]】]|[,;/]?单位:(?P<after>.+))$"
+)
+# Characters nobody sees that WPS, Excel, web pages and chat apps leave in cells.
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# What a cell holding nothing but spaces and invisible characters is made of.
+BLANK_CHARACTERS = " \t\r\n\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# What clerks write in a cell that has no figure.
+PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "―", "/", "无", "暂无"})
 _DATE = re.compile(
     r"^(?P<year>\d{4})\s*[年./-]\s*(?P<month>\d{1,2})\s*"
     r"(?:(?:月|[./-])\s*(?P<day>\d{1,2})\s*日?|月)?"
@@ -44,11 +56,27 @@ LARGEST_NUMBER = Decimal(10) ** 20
 
 
 def fold(value):
-    """A cell as plain text: full-width forms folded to ASCII, surrounding spaces removed."""
+    """A cell as plain text: full-width forms folded to ASCII, invisible characters removed,
+    no-break spaces made spaces, surrounding spaces removed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = unicodedata.normalize("NFKC", str(value).translate(_INVISIBLE)).strip()
     return text.replace("\u3000", " ")
+
+
+def header_text(value):
+    """A header as written, less its spaces, line breaks and invisible characters."""
+    if value is None:
+        return ""
+    return "".join(str(value).translate(_INVISIBLE).split())
+
+
+def is_placeholder(value):
+    """A "no figure" mark (—, /, -, 无), read as a blank cell in number and date columns."""
+    # Placeholders are short: a long cell (every figure with a digit group) is not one.
+    return (
+        isinstance(value, str) and len(value) < 8 and fold(value).replace(" ", "") in PLACEHOLDERS
+    )
 
 
 def parse_text(value):
@@ -62,8 +90,8 @@ def parse_text(value):
 
 
 def parse_number(value):
-    """A plain number; Decimal, or None when blank."""
-    if value is None or value == "":
+    """A plain number; Decimal, or None when blank or a placeholder."""
+    if value is None or value == "" or is_placeholder(value):
         return None
     if isinstance(value, bool):
         raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
@@ -104,7 +132,7 @@ def split_number_and_unit(value):
     if value is None or isinstance(value, int | float | Decimal):
         return parse_number(value), ""
     text = fold(value).replace(" ", "")
-    if not text:
+    if not text or text in PLACEHOLDERS:
         return None, ""
     match = _NUMBER_AND_UNIT.match(text)
     if not match:
@@ -119,11 +147,16 @@ def parse_quantity(value, unit, stated_unit=""):
     ``stated_unit`` (from the column header or the row's 计量单位 column), else ``unit`` itself.
     A different unit is converted by tracking.units or refused; never taken as is.
     """
+    return read_quantity(value, unit, stated_unit)[0]
+
+
+def read_quantity(value, unit, stated_unit=""):
+    """(the figure in ``unit``, the unit it was given in) as ``parse_quantity`` reads it."""
     number, cell_unit = split_number_and_unit(value)
     if number is None:
-        return None
+        return None, ""
     given_in = cell_unit or units.normalize(stated_unit) or units.normalize(unit)
-    return units.convert(number, given_in, unit)
+    return units.convert(number, given_in, unit), given_in
 
 
 def parse_percent(value):
@@ -136,7 +169,7 @@ def parse_percent(value):
 
 def parse_date(value):
     """A date from a date cell, an Excel serial number or one of the written forms above."""
-    if value is None or value == "":
+    if value is None or value == "" or is_placeholder(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -180,11 +213,12 @@ def _from_serial(serial):
 
 
 def split_header(header):
-    """(label, unit) of a column header: "金额（万元）" gives ("金额", "万元")."""
-    text = fold(header).replace(" ", "")
+    """(label, unit) of a column header: "金额（万元）", "金额（单位：万元）" and "金额
+    单位:万元" all give ("金额", "万元"); line breaks and spaces do not count."""
+    text = fold(header_text(header))
     match = _HEADER_UNIT.match(text)
-    if match:
-        return match.group(1), units.normalize(match.group(2))
+    if match and match["label"]:
+        return match["label"], units.normalize(match["unit"] or match["after"])
     return text, ""
 
 

@@ -7,15 +7,22 @@ nothing fetched from elsewhere.
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 # The drawing area of the progress chart, in SVG user units (the viewBox); CSS scales it.
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 32
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 32
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
-STEP = Decimal(25)
+# The y axis gets at most this many intervals, whatever the figures.
+MAX_INTERVALS = 6
+# Nor does it grow past this many times the goal line (at least 400%): a typo of 5,000,000 亩
+# for 500 亩 is drawn at the top edge, marked with its figure, instead of flattening the chart.
+AXIS_LIMIT_TIMES_GOAL = 4
+AXIS_LIMIT_MIN = Decimal(400)
+NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
 MID_MONTH = datetime.timedelta(days=14)
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -27,13 +34,21 @@ class Point:
 
 @dataclass(frozen=True)
 class ProgressChart:
-    """Progress (% of the goal) over the target's period against the expected pace and 100%."""
+    """A target's figure over its period against the expected pace and the goal line.
+
+    Most targets chart progress as a percentage of the goal (goal line 100%); growth targets
+    chart the growth rate itself against the target growth (``measures_growth``).
+    """
 
     actual: list
     expected: list
+    # Points above the axis limit, drawn at its top edge with their figure.
+    off_scale: list
     goal_y: float
+    goal_label: str
     y_ticks: list
     x_ticks: list
+    measures_growth: bool = False
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -49,17 +64,37 @@ class ProgressChart:
         return _polyline(self.expected)
 
 
-def progress_chart(series, starts_on, deadline):
-    """``series``: (date, progress %, expected %) per published date, oldest first; either
-    percentage may be None. Returns None when there is nothing to draw."""
+def chart_for(target, history):
+    """The chart of a target's page from its ``progress_history()``: growth targets chart
+    their growth rate, every other kind its progress percentage."""
+    if target.kind == target.Kind.GROWTH:
+        return progress_chart(
+            [(record.as_of, record.growth_pct, None) for record, _ in history],
+            target.starts_on,
+            target.deadline,
+            goal=target.target_growth_pct,
+            measures_growth=True,
+        )
+    return progress_chart(
+        [(record.as_of, then.progress_pct, then.expected_pct) for record, then in history],
+        target.starts_on,
+        target.deadline,
+    )
+
+
+def progress_chart(series, starts_on, deadline, goal=HUNDRED, measures_growth=False):
+    """``series``: (date, figure %, expected %) per published date, oldest first; either
+    percentage may be None. ``goal`` is where the goal line is drawn. Returns None when there
+    is nothing to draw."""
     drawn = [(day, p, e) for day, p, e in series if p is not None]
     if not drawn:
         return None
-    figures = [Decimal(100)] + [p for _, p, _ in drawn] + [e for _, _, e in drawn if e is not None]
-    top = _round_out(max(figures))
-    bottom = min(Decimal(0), -_round_out(-min(figures)))
+    limit = max(AXIS_LIMIT_MIN, abs(goal) * AXIS_LIMIT_TIMES_GOAL)
+    figures = [goal, Decimal(0)] + [p for _, p, _ in drawn] + [e for _, _, e in drawn if e]
+    bottom, top, step = nice_axis(max(min(figures), -limit), min(max(figures), limit))
 
     def y(value):
+        value = min(max(value, bottom), top)
         return round(TOP + float((top - value) / (top - bottom)) * PLOT_HEIGHT, 1)
 
     span = max((deadline - starts_on).days, 1)
@@ -68,7 +103,7 @@ def progress_chart(series, starts_on, deadline):
         share = min(max((day - starts_on).days / span, 0), 1)
         return round(LEFT + share * PLOT_WIDTH, 1)
 
-    ticks = [bottom + STEP * n for n in range(int((top - bottom) / STEP) + 1)]
+    ticks = [bottom + step * n for n in range(int((top - bottom) / step) + 1)]
     months = [
         datetime.date(year, month, 1)
         for year in range(starts_on.year, deadline.year + 1)
@@ -76,21 +111,38 @@ def progress_chart(series, starts_on, deadline):
         if starts_on <= datetime.date(year, month, 1) <= deadline
     ]
     return ProgressChart(
-        actual=[Point(x(day), y(p), f"{p}%") for day, p, _ in drawn],
-        expected=[Point(x(day), y(e), f"{e}%") for day, _, e in drawn if e is not None],
-        goal_y=y(Decimal(100)),
-        y_ticks=[Point(LEFT, y(t), f"{t}%") for t in ticks],
+        actual=[Point(x(day), y(p), f"{_plain(p)}%") for day, p, _ in drawn],
+        off_scale=[Point(x(day), TOP + 12, f"↑ {_plain(p)}%") for day, p, _ in drawn if p > top],
+        expected=[Point(x(day), y(e), f"{_plain(e)}%") for day, _, e in drawn if e is not None],
+        goal_y=y(goal),
+        goal_label=f"{_plain(goal)}%",
+        y_ticks=[Point(LEFT, y(t), f"{_plain(t)}%") for t in ticks],
         # Each month's number sits in the middle of its month, so a record of 31 March is
         # drawn at the right end of "3".
         x_ticks=[Point(x(m + MID_MONTH), HEIGHT - BOTTOM, str(m.month)) for m in months],
+        measures_growth=measures_growth,
     )
 
 
-def _round_out(value):
-    """The next multiple of STEP at or above ``value``."""
-    return (
-        (value / STEP).to_integral_value(rounding=ROUND_CEILING) * STEP if value > 0 else STEP * 0
-    )
+def nice_axis(low, high):
+    """(bottom, top, step) of an axis covering low..high in at most MAX_INTERVALS steps of
+    1, 2, 2.5 or 5 times a power of ten."""
+    span = max(high - low, Decimal(1))
+    magnitude = Decimal(10) ** (span / MAX_INTERVALS).adjusted()
+    for factor in (*NICE_STEPS, Decimal(10)):
+        step = factor * magnitude
+        bottom = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        top = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+        if (top - bottom) / step <= MAX_INTERVALS:
+            break
+    if top == bottom:
+        top = bottom + step
+    return bottom, top, step
+
+
+def _plain(number):
+    """A figure's digits, without exponent or trailing zeros: 1E+6 → "1000000"."""
+    return f"{Decimal(number).normalize():f}"
 
 
 def _polyline(points):

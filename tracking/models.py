@@ -130,6 +130,7 @@ class Unit(models.Model):
         Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="units"
     )
     name = models.CharField(_("单位名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("工作人员"),
@@ -184,8 +185,10 @@ class Plan(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("计划年度"))
     title = models.CharField(_("标题"), max_length=200)
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True)
     report_date = models.DateField(_("报告日期"))
     source = models.TextField(_("来源"), help_text=_("报告人、会议名称等，说明数据出自哪份文件。"))
+    source_en = models.TextField(_("来源（英文）"), blank=True)
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
@@ -228,6 +231,20 @@ class Plan(models.Model):
     def ends_on(self):
         return datetime.date(self.year, 12, 31)
 
+    def default_judgement_date(self, today):
+        """The date the public pages judge the plan on when none is asked for: today while the
+        year runs (or before it starts), its last day once it has ended."""
+        return min(today, self.ends_on)
+
+    def judgement_date_within_year(self, on):
+        """A date asked for, brought into the plan's year: before it nothing has started, after
+        it the year-end review stands."""
+        return min(max(on, self.starts_on), self.ends_on)
+
+    def is_closed_on(self, on):
+        """Whether the plan's year is over on ``on``: its pages are then a year-end review."""
+        return on >= self.ends_on
+
 
 class TaskArea(models.Model):
     """A part of the plan: the main targets, then areas (一)–(六) as the report words them."""
@@ -238,6 +255,7 @@ class TaskArea(models.Model):
     position = models.PositiveSmallIntegerField(_("顺序"))
     numeral = models.CharField(_("序号"), max_length=8, blank=True, help_text=_("如“（一）”。"))
     title = models.CharField(_("标题"), max_length=200)
+    title_en = models.CharField(_("英文标题"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -348,6 +366,7 @@ class Target(VersionedModel):
     )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     name = models.CharField(_("目标名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     direction = models.CharField(
         _("方向"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
@@ -355,6 +374,7 @@ class Target(VersionedModel):
     measure_unit = models.CharField(
         _("计量单位"), max_length=16, blank=True, help_text=_("按报告原文，如 亿元、万元、亩、%。")
     )
+    measure_unit_en = models.CharField(_("计量单位（英文）"), max_length=64, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("基数年份"), null=True, blank=True)
     baseline_value = models.DecimalField(
         _("基数（上年实际）"),
@@ -415,6 +435,7 @@ class Target(VersionedModel):
         blank=True,
         help_text=_("报告前后数字不一致时，两处数字都保留，并在此说明。"),
     )
+    report_conflict_en = models.TextField(_("报告内部矛盾（英文）"), blank=True)
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[co_units])
@@ -510,9 +531,13 @@ class Target(VersionedModel):
     @property
     def implied_target_level(self):
         """A growth target as the level it implies: GDP 17.1亿元 × 1.07 = 18.297亿元."""
-        if self.kind != self.Kind.GROWTH or self.baseline_value is None:
+        return self.level_implied_by(self.target_growth_pct)
+
+    def level_implied_by(self, growth_pct):
+        """The level a growth on the baseline gives, in the target's unit; None without one."""
+        if self.kind != self.Kind.GROWTH or self.baseline_value is None or growth_pct is None:
             return None
-        return self.baseline_value * (1 + self.target_growth_pct / 100)
+        return self.baseline_value * (1 + growth_pct / 100)
 
     @property
     def is_revised(self):
@@ -538,6 +563,11 @@ class Target(VersionedModel):
         Uses the records prefetched by TargetQuerySet.with_progress() when present.
         """
         on = on or timezone.localdate()
+        return status.assess(self._status_inputs(self.published_up_to(on)), on)
+
+    def published_up_to(self, on):
+        """The published records dated on or before ``on``, oldest first; uses the records
+        prefetched by TargetQuerySet.with_progress() when present."""
         records = getattr(self, "published_records", None)
         if records is None:
             records = list(
@@ -546,25 +576,24 @@ class Target(VersionedModel):
                 .select_related("milestone")
                 .order_by("as_of", "pk")
             )
-        records = sorted((r for r in records if r.as_of <= on), key=lambda r: r.as_of)
-        return status.assess(self._status_inputs(records), on)
+        return sorted((r for r in records if r.as_of <= on), key=lambda r: r.as_of)
 
-    def progress_history(self):
-        """Each published date's figure with the status it gave then, oldest first: the series
-        the target's chart and table show. Needs with_progress(); a correction replaces the
-        figure of its date."""
-        latest_per_date = {record.as_of: record for record in self.published_records}
+    def latest_record_on(self, on):
+        """The published record that decides the status on ``on``, if any."""
+        records = self.published_up_to(on)
+        return records[-1] if records else None
+
+    def stages_reached_on(self, on):
+        """How many stages of a qualitative task are reached by ``on``."""
+        return _stages_reached(self.published_up_to(on))
+
+    def progress_history(self, on=None):
+        """Each published date up to ``on``, its figure with the status it gave then, oldest
+        first: the series the target's chart and table show. Needs with_progress(); a
+        correction replaces the figure of its date."""
+        on = on or timezone.localdate()
+        latest_per_date = {record.as_of: record for record in self.published_up_to(on)}
         return [(record, self.assess(record.as_of)) for record in latest_per_date.values()]
-
-    @property
-    def latest_record(self):
-        """The published record that decides today's status (needs with_progress())."""
-        return self.published_records[-1] if self.published_records else None
-
-    @property
-    def stages_reached(self):
-        """How many stages of a qualitative task are reached (needs with_progress())."""
-        return _stages_reached(self.published_records)
 
     def _status_inputs(self, records):
         latest = records[-1] if records else None
@@ -601,6 +630,7 @@ class Milestone(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("阶段序号"))
     name = models.CharField(_("阶段名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     due_on = models.DateField(_("计划完成日期"), null=True, blank=True)
     source_text = models.TextField(
         _("依据"), blank=True, help_text=_("阶段出自报告原文时填写；系统默认阶段留空。")
@@ -873,6 +903,12 @@ class ProgressRecord(VersionedModel):
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 
+    @property
+    def implied_level(self):
+        """A growth record as the level it implies on the target's baseline (17.1亿元 grown
+        6.5% is 18.2115亿元); None for other kinds or without a baseline."""
+        return self.target.level_implied_by(self.growth_pct)
+
     def is_authored_by(self, user):
         """Did this user enter the figure, last change it or submit it? Then another reviewer
         must approve it (four eyes), unless settings.ALLOW_SELF_APPROVAL."""
@@ -1136,13 +1172,16 @@ class PreviousYearResult(VersionedModel):
         Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="results"
     )
     section = models.CharField(_("报告段落"), max_length=64)
+    section_en = models.CharField(_("报告段落（英文）"), max_length=128, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("指标名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     value = models.DecimalField(_("数值"), **FIGURE, validators=[MinValueValidator(Decimal(0))])
     qualifier = models.CharField(
         _("数值限定"), max_length=8, choices=Qualifier.choices, blank=True, default=""
     )
     measure_unit = models.CharField(_("计量单位"), max_length=16, blank=True)
+    measure_unit_en = models.CharField(_("计量单位（英文）"), max_length=64, blank=True)
     growth_pct = models.DecimalField(
         _("同比增长（%）"), max_digits=7, decimal_places=2, null=True, blank=True
     )

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from tracking import access
 from tracking.forms import BulkApproveForm, ProgressEntryForm, ReviewForm
-from tracking.models import EditConflict, EvidenceFile, ProgressRecord, Target
+from tracking.models import EditConflict, EvidenceFile, Plan, ProgressRecord, Target
 from tracking.reporting import current_period
 
 
@@ -54,7 +54,13 @@ def _has_returned_record(target):
 @never_cache
 @login_required
 def my_targets(request):
-    period = current_period()
+    # What is due follows the plan: a plan whose year is over asks for its last period only.
+    newest_plan = (
+        Plan.objects.filter(targets__in=Target.objects.reportable_by(request.user))
+        .order_by("-year")
+        .first()
+    )
+    period = current_period(plan=newest_plan)
     open_records = (
         ProgressRecord.objects.exclude(state=ProgressRecord.State.PUBLISHED)
         .exclude(state=ProgressRecord.State.WITHDRAWN)
@@ -136,7 +142,12 @@ def _entry_form(request, target, record):
     return render(
         request,
         "tracking/office/progress_form.html",
-        {"form": form, "target": target, "record": record, "period": current_period()},
+        {
+            "form": form,
+            "target": target,
+            "record": record,
+            "period": current_period(plan=target.plan),
+        },
     )
 
 

@@ -1,9 +1,10 @@
 """Caching of the public pages and the open-data API until the published data change.
 
-Every cached response sits under a key holding a *data version*, the language, the day (a status
-depends on the date it is judged on), the scheme and host the request was made to (the API's
-absolute links are built from them, so a request with another Host header cannot plant its links
-in what others are served) and the full path with its query string. The version lives in
+Every cached response sits under a key holding a *data version*, the language, the day (a page
+without ``?on=`` judges on a date that follows today), the scheme and host the request was made
+to (the API's absolute links are built from them, so a request with another Host header cannot
+plant its links in what others are served), the path and the query parameters the view reads —
+``on``, the date judged on, for every public page and the targets API. The version lives in
 the cache itself, so with Redis every gunicorn worker and host shares it; ``data_changed()`` moves
 it on, and from then on every old entry is simply never asked for again (and expires).
 

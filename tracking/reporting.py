@@ -2,7 +2,9 @@
 
 Units report on the period that ended most recently, by a due day of the month after it
 (settings.REPORTING_DUE_DAY): on 5 July the June report is due on 10 July; on 11 July it is late.
-Pure functions of dates; `current_period()` reads the settings.
+Periods end with the plan's year: once it is over, a plan's last period is its December (or
+fourth quarter), never a month of the years after. Pure functions of dates;
+`current_period()` reads the settings.
 """
 
 import calendar
@@ -56,9 +58,19 @@ def period_before(today, months=1, due_day=10):
     return ReportingPeriod(starts_on=start, ends_on=ends_on, due_on=due_on, months=months)
 
 
-def current_period(today=None):
+def last_day_counted(today, plan_ends_on):
+    """The day whose preceding period is the one due: today, or for a plan whose year is over,
+    the day after its year ends (so the last period due is the year's last)."""
+    return min(today, plan_ends_on + datetime.timedelta(days=1))
+
+
+def current_period(today=None, plan=None):
+    """The period reported on now; for ``plan``, one within its year (see the module)."""
+    today = today or timezone.localdate()
+    if plan is not None:
+        today = last_day_counted(today, plan.ends_on)
     return period_before(
-        today or timezone.localdate(),
+        today,
         months=MONTHS_PER_PERIOD[settings.REPORTING_PERIOD],
         due_day=settings.REPORTING_DUE_DAY,
     )

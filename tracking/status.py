@@ -7,7 +7,9 @@ government's own habit judges pace by time — 时间过半、任务过半: by m
 2. No published record up to the date: NO_DATA.
 3. The kind's measure gives a progress percentage, the percentage expected by then and whether
    the target is complete (see the ``_measure_*`` functions).
-4. Complete: ACHIEVED. Otherwise, past the deadline: OVERDUE.
+4. Complete: ACHIEVED. From the deadline on (a year-end review judges on 31 December itself),
+   with only records from before it and on pace when last reported: YEAR_END_MISSING (the
+   full-year figure is what is lacking, not the work). Otherwise, from the deadline on: OVERDUE.
 5. Otherwise the shortfall (expected − progress, in percentage points; for growth targets
    target growth − actual growth, in points) decides: ≤ 0 ON_TRACK, ≤ the margin AT_RISK,
    beyond it BEHIND.
@@ -39,6 +41,7 @@ class Status(models.TextChoices):
     BEHIND = "behind", gettext_lazy("进度滞后")
     NOT_STARTED = "not_started", gettext_lazy("未开始")
     OVERDUE = "overdue", gettext_lazy("逾期未完成")
+    YEAR_END_MISSING = "year_end_missing", gettext_lazy("缺少全年数据")
     NO_DATA = "no_data", gettext_lazy("暂无数据")
 
 
@@ -121,7 +124,16 @@ def assess(facts, on):
         )
     if measure.complete:
         result, why = Status.ACHIEVED, _("目标已完成。")
-    elif on > facts.deadline:
+    elif on >= facts.deadline and facts.latest_as_of < facts.deadline and measure.shortfall <= 0:
+        result = Status.YEAR_END_MISSING
+        why = _(
+            "已到完成期限%(deadline)s；最新数据截至%(as_of)s，当时进度达标，"
+            "但缺少全年数据，无法判定是否完成。"
+        ) % {
+            "deadline": date_format(facts.deadline),
+            "as_of": date_format(facts.latest_as_of),
+        }
+    elif on >= facts.deadline:
         result = Status.OVERDUE
         why = _("完成期限%(deadline)s已过，目标尚未完成。") % {
             "deadline": date_format(facts.deadline)
@@ -341,3 +353,17 @@ def tally(assessments):
     for assessment in assessments:
         counts[assessment.status] += 1
     return list(counts.items())
+
+
+# Below the expected pace: what supervision reports count as 欠进度.
+LAGGING = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
+
+
+def lagging_count(counts):
+    """How many of a tally's targets are 欠进度 (at risk, behind or overdue)."""
+    return sum(count for status, count in counts if status in LAGGING)
+
+
+def share_pct(part, whole):
+    """``part`` as a percentage of ``whole``, to 0.1; None when there is no whole."""
+    return _pct(part, whole) if whole else None

@@ -49,6 +49,11 @@ def normalize(unit):
     return _ALIASES.get(folded.lower(), folded)
 
 
+def is_known(unit):
+    """Whether this module converts ``unit`` (in any of its spellings)."""
+    return normalize(unit) in _SCALES
+
+
 def known_units():
     """Every unit name this module converts, longest first (so 万元 is matched before 元)."""
     return sorted([*_SCALES, *_ALIASES], key=len, reverse=True)

@@ -7,6 +7,7 @@ the site can become a formula in someone's Excel.
 import io
 import re
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -81,7 +82,13 @@ def import_template(resource_class, plan):
         cell.font = BOLD
     example = _EXAMPLES.get(resource_class.__name__, {})
     if plan is not None and resource_class.__name__ == "ProgressRecordResource":
-        first = Target.objects.for_plan(plan).select_related("area").first()
+        # Ties in position are broken by code, so every database picks the same example.
+        first = (
+            Target.objects.for_plan(plan)
+            .select_related("area")
+            .order_by("area__position", "position", "code")
+            .first()
+        )
         if first is not None:
             example = {
                 "目标编号": first.code,
@@ -170,13 +177,14 @@ def progress_report(plan, targets, on=None):
         by_area.setdefault(target.area, []).append(target)
     for area, area_targets in by_area.items():
         sheet = book.create_sheet(_sheet_title(str(area), taken))
-        _append(
-            sheet,
-            [
-                _("%(plan)s · %(area)s 目标任务完成情况（截至%(on)s）")
-                % {"plan": plan.title, "area": area, "on": date_format(on)}
-            ],
-        )
+        title = _("%(plan)s · %(area)s 目标任务完成情况（截至%(on)s）") % {
+            "plan": plan.title,
+            "area": area,
+            "on": date_format(on),
+        }
+        if settings.DEMO_DATA:
+            title = "【演示数据，非真实进度】" + title
+        _append(sheet, [title])
         sheet["A1"].font = BOLD
         headers = list(REPORT_HEADERS)
         headers[3] = _("%(year)s年基数") % {"year": plan.review_year}

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from tracking.models import ProgressRecord, Target, Unit
+from tracking.models import Plan, ProgressRecord, Target, Unit
 from tracking.reporting import current_period
 
 register = template.Library()
@@ -12,7 +12,8 @@ register = template.Library()
 @register.inclusion_tag("admin/tracking/reporting_panel.html", takes_context=True)
 def reporting_panel(context):
     user = context["request"].user
-    period = current_period()
+    # Periods end with the plan's year (the plan the public home page shows).
+    period = current_period(plan=Plan.objects.current())
     units = [
         unit
         for unit in Unit.objects.with_report_counts(period).order_by("jurisdiction", "name")

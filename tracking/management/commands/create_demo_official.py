@@ -35,7 +35,11 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("还没有载入年度计划，请先运行 load_report。")
         with transaction.atomic():
-            unit, _ = Unit.objects.get_or_create(jurisdiction=plan.jurisdiction, name=DEMO_UNIT)
+            unit, _ = Unit.objects.get_or_create(
+                jurisdiction=plan.jurisdiction,
+                name=DEMO_UNIT,
+                defaults={"name_en": "Demo unit (for the demo only, not in the report)"},
+            )
             for target in plan.targets.all():
                 target.co_units.add(unit)
             for username, name, role in DEMO_ACCOUNTS:

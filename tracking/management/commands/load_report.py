@@ -20,7 +20,11 @@ from tracking.models import (
 
 # Stages given to a qualitative task when the report names none. They are the tracker's own
 # convention, not the report's, so they carry no source text and the pages say so.
-DEFAULT_STAGES = ["制定工作方案", "组织实施", "完成并总结"]
+DEFAULT_STAGES = [
+    {"name": "制定工作方案", "name_en": "Draw up the work plan"},
+    {"name": "组织实施", "name_en": "Carry it out"},
+    {"name": "完成并总结", "name_en": "Complete and review"},
+]
 
 DECIMAL_FIELDS = ("baseline_value", "target_value", "target_growth_pct", "value", "growth_pct")
 
@@ -52,29 +56,44 @@ def load(data):
     """Create or update everything in ``data``; the caller holds the transaction."""
     jurisdiction = _jurisdiction(data["jurisdiction"])
     plan_data = data["plan"]
+    # English names of the units of measure and of the report's sections, once each.
+    english = data.get("english", {})
+    units_en, sections_en = english.get("units", {}), english.get("sections", {})
     plan = _upsert(
         Plan,
         {"jurisdiction": jurisdiction, "year": plan_data["year"]},
-        {key: plan_data[key] for key in ("title", "report_date", "source")},
+        {
+            **{key: plan_data[key] for key in ("title", "report_date", "source")},
+            "title_en": plan_data.get("title_en", ""),
+            "source_en": plan_data.get("source_en", ""),
+        },
     )
     areas = {
         row["position"]: _upsert(
             TaskArea,
             {"plan": plan, "position": row["position"]},
-            {"numeral": row["numeral"], "title": row["title"]},
+            {
+                "numeral": row["numeral"],
+                "title": row["title"],
+                "title_en": row.get("title_en", ""),
+            },
         )
         for row in data["areas"]
     }
     for position, row in enumerate(data["targets"], start=1):
-        _target(plan, areas[row["area"]], position, row)
+        _target(plan, areas[row["area"]], position, row, units_en)
     for position, row in enumerate(data["results"], start=1):
+        unit = row.get("measure_unit", "")
         _upsert(
             PreviousYearResult,
             {"plan": plan, "position": position},
             {
                 "section": row["section"],
+                "section_en": sections_en.get(row["section"], ""),
                 "name": row["name"],
-                "measure_unit": row.get("measure_unit", ""),
+                "name_en": row.get("name_en", ""),
+                "measure_unit": unit,
+                "measure_unit_en": row.get("measure_unit_en") or units_en.get(unit, ""),
                 "qualifier": row.get("qualifier", ""),
                 "source_text": row["source_text"],
                 "growth_pct": None,
@@ -120,14 +139,17 @@ def _decimals(row):
     return {key: Decimal(str(row[key])) for key in DECIMAL_FIELDS if key in row}
 
 
-def _target(plan, area, position, row):
+def _target(plan, area, position, row, units_en):
+    unit = row.get("measure_unit", "")
     fields = {
         "area": area,
         "position": position,
         "name": row["name"],
+        "name_en": row.get("name_en", ""),
         "kind": row["kind"],
         "direction": row.get("direction", Target.Direction.INCREASE),
-        "measure_unit": row.get("measure_unit", ""),
+        "measure_unit": unit,
+        "measure_unit_en": row.get("measure_unit_en") or units_en.get(unit, ""),
         "baseline_value": None,
         "baseline_year": plan.review_year if "baseline_value" in row else None,
         "target_value": None,
@@ -135,14 +157,19 @@ def _target(plan, area, position, row):
         "quota_period": row.get("quota_period", ""),
         "source_text": row["source_text"],
         "report_conflict": row.get("report_conflict", ""),
+        "report_conflict_en": row.get("report_conflict_en", ""),
         **_decimals(row),
     }
     target = _upsert(Target, {"plan": plan, "code": row["code"]}, fields)
     if target.kind == Target.Kind.MILESTONE:
-        stages = row.get("milestones") or [{"name": name} for name in DEFAULT_STAGES]
+        stages = row.get("milestones") or DEFAULT_STAGES
         for number, stage in enumerate(stages, start=1):
             _upsert(
                 Milestone,
                 {"target": target, "position": number},
-                {"name": stage["name"], "source_text": stage.get("source_text", "")},
+                {
+                    "name": stage["name"],
+                    "name_en": stage.get("name_en", ""),
+                    "source_text": stage.get("source_text", ""),
+                },
             )

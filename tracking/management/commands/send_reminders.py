@@ -1,5 +1,6 @@
-"""List the reports overdue for the current period, unit by unit, and e-mail each unit's
+"""List the reports overdue for each plan's current period, unit by unit, and e-mail each unit's
 reporters (run daily from cron after the due day; e-mail goes through Django's EMAIL_* settings).
+A plan's periods end with its year (tracking/reporting.py).
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracking import access
-from tracking.models import Target
+from tracking.models import Plan, Target
 from tracking.reporting import current_period
 
 
@@ -29,23 +30,36 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, dry_run=False, **options):
         today = date or timezone.localdate()
-        period = current_period(today)
+        mails = []
+        # What is due is the plan's own: a plan whose year is over owes its last period only.
+        for plan in Plan.objects.filter(targets__isnull=False).distinct().order_by("year"):
+            mails += self._plan_reminders(plan, current_period(today, plan), today)
+        if not mails:
+            return
+        if dry_run:
+            self.stdout.write(f"试运行：本应发送 {len(mails)} 封提醒邮件。")
+        else:
+            sent = send_mass_mail(mails, fail_silently=False)
+            self.stdout.write(f"已发送 {sent} 封提醒邮件。")
+
+    def _plan_reminders(self, plan, period, today):
         if not period.is_late(today):
             self.stdout.write(
-                f"{period.label}的报送截止日为 {period.due_on}，尚未逾期，不发送提醒。"
+                f"{plan}：{period.label}的报送截止日为 {period.due_on}，尚未逾期，不发送提醒。"
             )
-            return
+            return []
         overdue = (
-            Target.objects.active_in(period)
+            Target.objects.for_plan(plan)
+            .active_in(period)
             .with_report_status(period)
             .filter(reported=False, responsible_unit__isnull=False)
             .select_related("responsible_unit")
-            .order_by("responsible_unit__name", "plan", "area__position", "position")
+            .order_by("responsible_unit__name", "area__position", "position")
         )
         mails = []
         for unit, targets in groupby(overdue, key=lambda target: target.responsible_unit):
             targets = list(targets)
-            self.stdout.write(f"{unit}：{len(targets)} 项逾期未报")
+            self.stdout.write(f"{unit}：{len(targets)} 项逾期未报（{plan}，{period.label}）")
             for target in targets:
                 self.stdout.write(f"  {target}")
             recipients = list(
@@ -60,12 +74,8 @@ class Command(BaseCommand):
                 (self._subject(unit, period), self._body(targets, period), None, recipients)
             )
         if not mails:
-            self.stdout.write(f"{period.label}：没有逾期未报的目标。")
-        elif dry_run:
-            self.stdout.write(f"试运行：本应发送 {len(mails)} 封提醒邮件。")
-        else:
-            sent = send_mass_mail(mails, fail_silently=False)
-            self.stdout.write(f"已发送 {sent} 封提醒邮件。")
+            self.stdout.write(f"{plan}：{period.label}没有需要提醒的逾期未报目标。")
+        return mails
 
     def _subject(self, unit, period):
         return f"【进度填报提醒】{unit}：{period.label}进度逾期未报"
