@@ -31,6 +31,7 @@ from tracking import openapi
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
+from tracking.units import plain_decimal
 from tracking.views import assessed_rows, get_plan, judgement_date
 
 FORMATS = ("json", "csv")
@@ -211,11 +212,6 @@ class _ExactEncoder(DjangoJSONEncoder):
 def exact_json(payload):
     text = json.dumps(payload, cls=_ExactEncoder, ensure_ascii=False)
     return _MARKED_DECIMAL.sub(r"\1", text)
-
-
-def plain_decimal(number):
-    """17.1000 → "17.1", 1E+1 → "10": the figure's own digits, no exponent, no padding."""
-    return f"{number.normalize():f}"
 
 
 def _csv_cell(value):

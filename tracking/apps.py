@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class TrackingConfig(AppConfig):
     name = "tracking"
+    verbose_name = _("目标跟踪")
 
     def ready(self):
         import gangmen.checks  # noqa: F401  registers the production start-up checks

@@ -27,9 +27,15 @@ from simple_history.models import HistoricalRecords
 
 from tracking import status
 from tracking.evidence import validate_evidence_file
+from tracking.units import plain_decimal
 
 PERCENT = "%"
 FIGURE = {"max_digits": 16, "decimal_places": 4}
+
+
+def local_minute(moment):
+    """A stored (UTC) time as the office reads it: in settings.TIME_ZONE, to the minute."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 class EditConflict(Exception):
@@ -1082,8 +1088,8 @@ class ProgressRecord(VersionedModel):
                     "请核对是否多输了数位或用错了计量单位。"
                 )
                 % {
-                    "value": _plain(self.value),
-                    "goal": _plain(target.target_value),
+                    "value": plain_decimal(self.value),
+                    "goal": plain_decimal(target.target_value),
                     "unit": target.measure_unit,
                 }
             )
@@ -1107,8 +1113,8 @@ class ProgressRecord(VersionedModel):
                         "累计数一般不会减少，请核对。"
                     )
                     % {
-                        "value": _plain(self.value),
-                        "last": _plain(last.value),
+                        "value": plain_decimal(self.value),
+                        "last": plain_decimal(last.value),
                         "unit": target.measure_unit,
                         "as_of": last.as_of.isoformat(),
                     }
@@ -1126,11 +1132,6 @@ class ProgressRecord(VersionedModel):
                 self.state = event.from_state
                 raise
             event.save()
-
-
-def _plain(number):
-    """A Decimal as people write it: 500, not 500.0000 nor 5E+2."""
-    return f"{number.normalize():f}"
 
 
 class ReviewEvent(models.Model):
@@ -1185,7 +1186,7 @@ class ReviewEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} · {self.actor} · {local_minute(self.at)}"
 
     @classmethod
     def prepare(cls, records, user, action, reason=""):
@@ -1357,7 +1358,7 @@ class ImportRun(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.file_name} @ {self.imported_at:%Y-%m-%d %H:%M}"
+        return f"{self.file_name} @ {local_minute(self.imported_at)}"
 
 
 class PendingImport(models.Model):

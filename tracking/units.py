@@ -83,3 +83,9 @@ def tidy(value):
     """Drop trailing zeros a scale factor adds (1.40000 → 1.4) without changing the value."""
     normalized = value.normalize()
     return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
+def plain_decimal(number):
+    """17.1000 → "17.1", 1E+1 → "10": the figure's own digits, no exponent, no padding. The one
+    way a stored Decimal is written out: the admin, the API, the workbooks, the messages."""
+    return f"{number.normalize():f}"

@@ -82,7 +82,13 @@ def import_template(resource_class, plan):
         cell.font = BOLD
     example = _EXAMPLES.get(resource_class.__name__, {})
     if plan is not None and resource_class.__name__ == "ProgressRecordResource":
-        first = Target.objects.for_plan(plan).select_related("area").first()
+        # Ties in position are broken by code, so every database picks the same example.
+        first = (
+            Target.objects.for_plan(plan)
+            .select_related("area")
+            .order_by("area__position", "position", "code")
+            .first()
+        )
         if first is not None:
             example = {
                 "目标编号": first.code,
@@ -196,7 +202,7 @@ def _report_row(target, assessment):
     records = sorted(target.published_records, key=lambda r: r.as_of)
     latest = next((r for r in reversed(records) if r.as_of <= assessment.on), None)
     if target.kind == Target.Kind.GROWTH:
-        goal = _("增长%(pct)s%%") % {"pct": _number(target.target_growth_pct)}
+        goal = _("增长%(pct)s%%") % {"pct": units.plain_decimal(target.target_growth_pct)}
     else:
         goal = target.target_value
     return [
@@ -217,11 +223,7 @@ def _actual(target, record):
     if record is None:
         return None
     if target.kind == Target.Kind.GROWTH and record.growth_pct is not None:
-        return _("增长%(pct)s%%") % {"pct": _number(record.growth_pct)}
+        return _("增长%(pct)s%%") % {"pct": units.plain_decimal(record.growth_pct)}
     if target.kind == Target.Kind.MILESTONE and record.milestone_id:
         return str(record.milestone)
     return record.value
-
-
-def _number(value):
-    return f"{value.normalize():f}"
