@@ -15,5 +15,6 @@ RUN useradd --system --uid 10001 --home /app tracker && mkdir -p /app/media && c
 USER tracker
 
 EXPOSE 8000
-# Migrations and static files on every start, then gunicorn; whitenoise serves the static files.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput && exec gunicorn gangmen.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# Migrations, the stored assessments for today and static files on every start, then gunicorn
+# (which reads gunicorn.conf.py from /app); whitenoise serves the static files.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py refresh_assessments && python manage.py collectstatic --noinput && exec gunicorn gangmen.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]

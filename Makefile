@@ -15,10 +15,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The English translation, compiled with Babel (pure Python), so that neither this machine nor
-# the Docker image needs GNU gettext. Only the .po is committed.
-MO := locale/en/LC_MESSAGES/django.mo
-$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+# The English translation, and the Chinese of the packages' strings their own catalogues lack,
+# compiled with Babel (pure Python), so that neither this machine nor the Docker image needs GNU
+# gettext. Only the .po files are committed.
+PO := locale/en/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+$(MO): $(PO) $(VENV)/.installed
 	$(BIN)/pybabel compile --domain=django --directory=locale
 
 install: $(VENV)/.installed $(MO)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import psycopg2
@@ -118,16 +119,18 @@ def _recreate_postgres(name):
     connection.close()
 
 
-def load_test(url, pages):
-    """LOAD_CLIENTS locust users for LOAD_SECONDS against gunicorn; the servers' peak memory."""
+def load_test(url, pages, *, workers=WORKERS, uncached=False):
+    """LOAD_CLIENTS locust users for LOAD_SECONDS against gunicorn (which reads
+    gunicorn.conf.py, as in production); the servers' peak memory. ``uncached``: with no cache
+    at all, every request renders its page."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603  # nosec B603
         [PYTHON, "-m", "gunicorn", "gangmen.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning"],
-        cwd=ROOT, env=child_env(url),
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=child_env(url, **({"BENCH_UNCACHED": "1"} if uncached else {})),
     )  # fmt: skip
     try:
         _wait_until_up(f"{host}/bench/trivial/")
@@ -153,7 +156,10 @@ def load_test(url, pages):
         "p50_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
         "p99_ms": float(total["99%"]),
-        "workers": WORKERS,
+        "workers": workers,
+        "pages": "all, cached"
+        if not uncached
+        else " ".join(p["url"] for p in pages) + ", uncached",
         **memory,
     }
 
@@ -215,6 +221,13 @@ def main():
         # At the largest size of the run: the last one measured.
         load = step(database, size, "load", load_test, url, pages["pages"])
         results["load"].append((database, size, load))
+        # Issue 14: the uncached home under load with 3 workers, beside the trivial view.
+        for page in ("/bench/trivial/", "/"):
+            load = step(
+                database, size, f"load {page} uncached",
+                partial(load_test, workers=3, uncached=True), url, [{"url": page}],
+            )  # fmt: skip
+            results["load"].append((database, size, load))
         results["import"].append(
             (database, step(database, "-", "import", measure_import, database))
         )
@@ -294,16 +307,16 @@ def report(results):
             )
     lines += [
         "",
-        f"## Load: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s, gunicorn on loopback "
-        "(all public pages, cache on)",
+        f"## Load: {LOAD_CLIENTS} clients for {LOAD_SECONDS} s, gunicorn on loopback",
         "",
-        "| Database | Size | Workers | Requests | Requests/s | p50 ms | p95 ms | p99 ms | Errors "
-        "| Peak RSS master MiB | Peak RSS worker MiB (max) | Peak RSS all MiB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| Database | Size | Pages | Workers | Requests | Requests/s | p50 ms | p95 ms | p99 ms "
+        "| Errors | Peak RSS master MiB | Peak RSS worker MiB (max) | Peak RSS all MiB |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for database, size, load in results["load"]:
         lines.append(
-            f"| {NAMES[database]} | {size} | {load['workers']} | {load['requests']:,} "
+            f"| {NAMES[database]} | {size} | {load['pages']} | {load['workers']} "
+            f"| {load['requests']:,} "
             f"| {load['rps']:.1f} | {load['p50_ms']:.0f} | {load['p95_ms']:.0f} "
             f"| {load['p99_ms']:.0f} | {load['errors']} | {load['master_mib']:.0f} "
             f"| {load['worker_max_mib']:.0f} | {load['all_mib']:.0f} |"

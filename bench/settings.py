@@ -1,6 +1,7 @@
 """Settings for `make bench` only: the site's own settings plus a trivial view to measure the
 framework floor against. Production and tests never load this module."""
 
+import os
 import warnings
 
 from gangmen.settings import *  # noqa: F403 - the benchmark measures the real site
@@ -15,3 +16,6 @@ STORAGES = {
 warnings.filterwarnings("ignore", "No directory at", UserWarning)  # whitenoise, as in tests
 # Plain HTTP on loopback: no redirect to https.
 SECURE_SSL_REDIRECT = False
+# The load test of uncached pages (bench/run.py): no cache at all, every request renders.
+if os.environ.get("BENCH_UNCACHED") == "1":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

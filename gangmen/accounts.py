@@ -87,7 +87,7 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
             raise ValidationError(
                 _(
                     "审核领导和系统管理员必须使用两步验证登录，但您的账号还没有验证器。"
-                    "请联系系统管理员在后台“TOTP devices”中为您添加，并用手机验证器应用扫描二维码。"
+                    "请联系系统管理员在后台“身份验证器”中为您添加，并用手机验证器应用扫描二维码。"
                 ),
                 code="two_factor_required",
             )

@@ -75,11 +75,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    "gangmen.apps.LoginGuardConfig",  # django-axes, with a Chinese name
     "csp",
     # Two-factor login with a TOTP authenticator app (gangmen/accounts.py).
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "gangmen.apps.AuthenticatorConfig",  # django_otp.plugins.otp_totp
     "tracking",
 ]
 
@@ -225,7 +225,8 @@ TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
 AXES_CLIENT_IP_CALLABLE = "gangmen.proxy.client_address"
 
 # Two-factor login: whoever has a TOTP authenticator gives its code at login; with REQUIRE_2FA=1
-# leaders and administrators must have one (an administrator adds it under "TOTP devices").
+# leaders and administrators must have one (an administrator adds it under 身份验证器 in the
+# admin, "Authenticators" in English).
 REQUIRE_2FA = envbool("REQUIRE_2FA", "0")
 OTP_TOTP_ISSUER = "港门镇目标跟踪"
 

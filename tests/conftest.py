@@ -18,6 +18,7 @@ from tracking.models import (
     PreviousYearResult,
     ProgressRecord,
     Target,
+    TargetAssessment,
     TaskArea,
 )
 
@@ -295,6 +296,8 @@ def make_large_plan(areas=5, targets_per_area=60, months=12):
         for month in range(1, months + 1)
     ]
     ProgressRecord.objects.bulk_create(records)
+    # Bulk writes send no signals: store the assessments as the bulk writers of the app do.
+    TargetAssessment.objects.refresh(Target.objects.filter(plan=plan))
     PreviousYearResult.objects.bulk_create(
         PreviousYearResult(
             plan=plan,

@@ -2,10 +2,14 @@
 review step taken through the model's transition methods, all by the rules of tracking/access.py.
 """
 
+import dataclasses
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -13,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracking import access, figures
 from tracking.forms import ReasonForm, VersionCheckedForm
@@ -24,6 +28,7 @@ from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExpor
 from tracking.models import (
     EditConflict,
     EvidenceFile,
+    ImportRun,
     Jurisdiction,
     Milestone,
     Plan,
@@ -42,9 +47,61 @@ from tracking.resources import (
 from tracking.status import Status
 
 
+def figure(model, field_name):
+    """A Decimal column or read-only field as the report writes it: 17.1, not the field's
+    17.1000 (Django pads to the field's decimal places)."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name, ordering=field_name)
+    def column(obj):
+        value = getattr(obj, field_name)
+        return admin.site.empty_value_display if value is None else figures.plain(value)
+
+    column.__name__ = f"{field_name}_figure"
+    return column
+
+
+class FigureInput(forms.NumberInput):
+    """The same in forms: a stored 17.1000 is offered for editing as 17.1."""
+
+    def format_value(self, value):
+        return super().format_value(figures.plain(value) if isinstance(value, Decimal) else value)
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """simple-history's list of changes in the words of the change form: a state's label rather
+    than its stored value, a figure without padding, a time in the local time zone."""
+
+    def context_for_delta_changes(self, delta):
+        # The version is the edit-conflict counter (VersionedModel), not part of the content.
+        changes = [change for change in delta.changes if change.field != "version"]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None:
+            return "—"
+        if field.is_relation:
+            return super().prepare_delta_change_value(change, value)
+        if isinstance(value, Decimal):
+            return figures.plain(value)
+        return display_for_field(value, field, "—")
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """The change history (who, when, before/after) is shown; it is never written back over
     the current row, which would bypass review and the version check."""
+
+    formfield_overrides = {models.DecimalField: {"widget": FigureInput}}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for version in historical_records:
+            # simple-history's list prints a missing reason as "None".
+            version.history_change_reason = version.history_change_reason or "—"
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(self.model, object_id)
@@ -191,7 +248,15 @@ class ProgressRecordInline(admin.TabularInline):
 
     model = ProgressRecord
     extra = 0
-    fields = ["record_link", "as_of", "value", "growth_pct", "milestone", "state", "entered_by"]
+    fields = [
+        "record_link",
+        "as_of",
+        figure(ProgressRecord, "value"),
+        figure(ProgressRecord, "growth_pct"),
+        "milestone",
+        "state",
+        "entered_by",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -233,19 +298,25 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=matching)
 
 
+# Read-only on the target's form: named once, as the fieldsets must name the same objects.
+ORIGINAL_TARGET_VALUE = figure(Target, "original_target_value")
+ORIGINAL_TARGET_GROWTH = figure(Target, "original_target_growth_pct")
+
+
 @admin.register(Target)
 class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [TargetResource]
     object_rules = {"view": access.can_view_target, "change": access.can_change_target}
+    # The status next to the name, so that it is in view on an office screen; the long area
+    # titles last (their filter is on the right).
     list_display = [
         "code",
         "name",
-        "area",
-        "kind",
-        "measure_unit",
+        "status_today",
         "goal",
         "responsible_unit",
-        "status_today",
+        "kind",
+        "area",
     ]
     list_display_links = ["code", "name"]
     list_filter = ["plan", "area", "kind", "responsible_unit", StatusFilter]
@@ -253,7 +324,7 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     search_fields = ["code", "name", "source_text"]
     ordering = ["plan", "area__position", "position"]
     inlines = [MilestoneInline, ProgressRecordInline]
-    readonly_fields = ["original_target_value", "original_target_growth_pct", "revised_on"]
+    readonly_fields = [ORIGINAL_TARGET_VALUE, ORIGINAL_TARGET_GROWTH, "revised_on"]
     filter_horizontal = ["co_units"]
     fieldsets = [
         (None, {"fields": ["plan", "area", "code", "position", "name", "kind", "direction"]}),
@@ -274,7 +345,7 @@ class TargetAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
             _("目标调整"),
             {
                 "fields": [
-                    ("original_target_value", "original_target_growth_pct"),
+                    (ORIGINAL_TARGET_VALUE, ORIGINAL_TARGET_GROWTH),
                     "revised_on",
                     "revision_reason",
                 ]
@@ -354,16 +425,8 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
         "delete": access.can_delete_record,
     }
     resource_classes = [ProgressRecordResource]
-    list_display = [
-        "target",
-        "as_of",
-        "value",
-        "growth_pct",
-        "milestone",
-        "state",
-        "return_reason",
-        "entered_by",
-    ]
+    # Few, narrow columns, the state early and on one line (admin.css): it stays in view.
+    list_display = ["target", "as_of", "state", "actual", "return_reason", "entered_by"]
     list_filter = ["state", AwaitingReviewFilter, "target__plan", "target__responsible_unit"]
     list_select_related = ["target", "milestone", "entered_by"]
     # The list and its export in the report's order (the model's own ordering joins nothing).
@@ -478,9 +541,23 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
         warnings = record.approval_warnings() if record.state == record.State.SUBMITTED else []
         return format_html_join("", "<p>{}</p>", ((warning,) for warning in warnings)) or "—"
 
+    @admin.display(description=_("实际"))
+    def actual(self, record):
+        if record.milestone_id:
+            return record.milestone.name
+        shown = []
+        if record.value is not None:
+            shown.append(f"{figures.plain(record.value)} {record.target.measure_unit}")
+        if record.growth_pct is not None:
+            shown.append(_("增长%(pct)s%%") % {"pct": figures.plain(record.growth_pct)})
+        return " ".join(shown)
+
     @admin.display(description=_("退回理由"))
     def return_reason(self, record):
-        return record.return_reason if record.state == ProgressRecord.State.RETURNED else ""
+        """The start of it; the whole reason is on the record's page and in the review trail."""
+        if record.state != ProgressRecord.State.RETURNED or not record.return_reason:
+            return ""
+        return Truncator(record.return_reason).chars(20)
 
     @admin.action(description=_("提交审核"), permissions=["add"])
     def submit_records(self, request, queryset):
@@ -596,37 +673,56 @@ class ReviewEventAdmin(HistoryAdmin):
         return super().has_view_permission(request, obj)
 
 
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The audit trail of confirmed imports, read-only: it is written by the import itself."""
+
+    list_display = [
+        "imported_at",
+        "imported_by",
+        "content_type",
+        "plan",
+        "file_name",
+        "new_rows",
+        "updated_rows",
+        "unchanged_rows",
+        "skipped_rows",
+    ]
+    list_filter = [("content_type", admin.RelatedOnlyFieldListFilter), "plan"]
+    list_select_related = ["imported_by", "content_type", "plan__jurisdiction"]
+    date_hierarchy = "imported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PreviousYearResult)
 class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     resource_classes = [PreviousYearResultResource]
-    list_display = ["name", "value", "qualifier", "measure_unit", "growth_pct", "section", "plan"]
+    list_display = [
+        "name",
+        figure(PreviousYearResult, "value"),
+        "qualifier",
+        "measure_unit",
+        figure(PreviousYearResult, "growth_pct"),
+        "section",
+        "plan",
+    ]
     list_filter = ["plan", "section"]
     search_fields = ["name", "source_text"]
     ordering = ["plan", "position"]
 
 
-class AuthenticatorAdmin(TOTPDeviceAdmin):
-    """django-otp's admin for TOTP authenticators (two-factor login, gangmen/accounts.py). Its
-    QR code and configuration pages fetch the device with .get(), unchecked: an unknown id, or
-    one beyond the column's range, would be a 500 instead of a 404."""
-
-    def config_view(self, request, pk):
-        self._require_device(pk)
-        return super().config_view(request, pk)
-
-    def qrcode_view(self, request, pk):
-        self._require_device(pk)
-        return super().qrcode_view(request, pk)
-
-    def _require_device(self, pk):
-        low, high = connection.ops.integer_field_range(TOTPDevice._meta.pk.get_internal_type())
-        if not low <= pk <= high or not TOTPDevice.objects.filter(pk=pk).exists():
-            raise Http404
-
-
-admin.site.unregister(TOTPDevice)
-admin.site.register(TOTPDevice, AuthenticatorAdmin)
-
-
-# Issue 16 (report → draft plan, sub-tasks): their admin classes register themselves on import.
-from tracking import decomposition_admin, report_draft_admin  # noqa: E402, F401
+# Issue 16 (report → draft plan, sub-tasks) and the authenticators: their admin classes
+# register themselves on import.
+from tracking import (  # noqa: E402, F401
+    authenticator_admin,
+    decomposition_admin,
+    report_draft_admin,
+)

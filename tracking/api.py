@@ -31,7 +31,7 @@ from tracking import figures, openapi
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
-from tracking.views import get_plan, judgement_date
+from tracking.views import assessed_rows, get_plan, judgement_date
 
 FORMATS = ("json", "csv")
 
@@ -96,16 +96,14 @@ def plan_rows(request, plans):
     ]
 
 
-def target_rows(request, targets, on):
+def target_rows(request, rows_assessed, on):
     rows = []
-    for target in targets:
-        assessment = target.assess(on)
-        latest = target.latest_record_on(on)
+    for target, assessment, latest in rows_assessed:
         rows.append(
             {
                 "id": target.code,
-                "area": str(target.area),
-                "area_en": target.area.title_en,
+                "area": target.area__numeral + target.area__title,
+                "area_en": target.area__title_en,
                 "name": target.name,
                 "name_en": target.name_en,
                 "kind": target.kind,
@@ -120,9 +118,7 @@ def target_rows(request, targets, on):
                 "original_target_growth_pct": target.original_target_growth_pct,
                 "revised_on": target.revised_on,
                 "deadline": target.deadline,
-                "responsible_unit": target.responsible_unit.name
-                if target.responsible_unit
-                else None,
+                "responsible_unit": target.responsible_unit__name,
                 "latest_date": latest.as_of if latest else None,
                 "latest_value": latest.value if latest else None,
                 "latest_growth_pct": latest.growth_pct if latest else None,
@@ -134,7 +130,7 @@ def target_rows(request, targets, on):
                 "status_on": on,
                 "source_text": target.source_text,
                 "report_conflict": target.report_conflict,
-                "url": request.build_absolute_uri(target.get_absolute_url()),
+                "url": request.build_absolute_uri(target.url),
             }
         )
     return rows
@@ -168,8 +164,9 @@ def plans(request):
 def targets(request, jurisdiction, year):
     plan = get_plan(jurisdiction, year)
     on = judgement_date(request, plan).on
-    targets = Target.objects.for_plan(plan).in_report_order().with_progress()
-    rows = target_rows(request, targets, on)
+    rows = target_rows(
+        request, assessed_rows(plan, Target.objects.for_plan(plan).in_report_order(), on), on
+    )
     return _respond(request, rows, "Target", f"{jurisdiction}-{year}-targets")
 
 

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class TrackingConfig(AppConfig):
     name = "tracking"
+    verbose_name = _("目标跟踪")
 
     def ready(self):
         import gangmen.checks  # noqa: F401  registers the production start-up checks
@@ -24,3 +26,7 @@ class TrackingConfig(AppConfig):
         for model in shown:
             post_save.connect(public_cache.on_public_data_saved, sender=model)
             post_delete.connect(public_cache.on_public_data_saved, sender=model)
+        # What a target's stored assessment rests on (TargetAssessment).
+        for model in [models.Plan, models.Target, models.Milestone, models.ProgressRecord]:
+            post_save.connect(models.refresh_stored_assessments, sender=model)
+            post_delete.connect(models.refresh_stored_assessments, sender=model)

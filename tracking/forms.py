@@ -219,3 +219,21 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
+
+
+class BulkApproveForm(forms.Form):
+    """The records a leader ticked on the review list; only records waiting for them count."""
+
+    records = forms.ModelMultipleChoiceField(
+        label=_("所选记录"),
+        queryset=ProgressRecord.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少勾选一条记录。"),
+            "invalid_choice": _("所选记录中有一条已不在待审核之列，请刷新后重试。"),
+        },
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].queryset = records

@@ -71,14 +71,14 @@ class PlanConfirmImportForm(ConfirmImportForm):
 
 
 class ChineseHeadersResource(resources.ModelResource):
-    """Export of a plain admin list with the fields' Chinese names as column headers."""
+    """Export of a plain admin list, its columns named by the fields' Chinese names: in the
+    file's header and in the list of columns the export page shows."""
 
-    def get_export_headers(self, selected_fields=None):
-        names = {f.attname: str(f.verbose_name) for f in self._meta.model._meta.fields}
-        return [
-            names.get(field.attribute, field.column_name)
-            for field in self.get_export_fields(selected_fields)
-        ]
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        field.column_name = str(django_field.verbose_name)
+        return field
 
 
 def export_resource_for(model):

@@ -32,6 +32,11 @@ PERCENT = "%"
 FIGURE = {"max_digits": 16, "decimal_places": 4}
 
 
+def local_minute(moment):
+    """A stored (UTC) time as the office reads it: in settings.TIME_ZONE, to the minute."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 class EditConflict(Exception):
     """Someone saved the row after this copy of it was read; the later save is refused."""
 
@@ -233,6 +238,14 @@ class Plan(models.Model):
         """The date the public pages judge the plan on when none is asked for: today while the
         year runs (or before it starts), its last day once it has ended."""
         return min(today, self.ends_on)
+
+    def public_judgement_date(self):
+        """The date the public pages and the API judge the plan on by default, and the date its
+        stored assessments are for: default_judgement_date of today, or on a demo site the
+        mid-year date its demo progress runs up to."""
+        if settings.DEMO_DATA:
+            return self.judgement_date_within_year(settings.DEMO_AS_OF)
+        return self.default_judgement_date(timezone.localdate())
 
     def judgement_date_within_year(self, on):
         """A date asked for, brought into the plan's year: before it nothing has started, after
@@ -560,13 +573,14 @@ class Target(VersionedModel):
         self.full_clean()
         self.save()
 
-    def assess(self, on=None):
-        """This target's status on a date, from its published records (see tracking/status.py).
+    def assess(self, on=None, *, explain=True):
+        """This target's status on a date, from its published records (see tracking/status.py);
+        ``explain=False`` leaves out the explanation text only the target page shows.
 
         Uses the records prefetched by TargetQuerySet.with_progress() when present.
         """
         on = on or timezone.localdate()
-        return status.assess(self._status_inputs(self.published_up_to(on)), on)
+        return status.assess(self._status_inputs(self.published_up_to(on)), on, explain=explain)
 
     def published_up_to(self, on):
         """The published records dated on or before ``on``, oldest first; uses the records
@@ -596,7 +610,10 @@ class Target(VersionedModel):
         correction replaces the figure of its date."""
         on = on or timezone.localdate()
         latest_per_date = {record.as_of: record for record in self.published_up_to(on)}
-        return [(record, self.assess(record.as_of)) for record in latest_per_date.values()]
+        return [
+            (record, self.assess(record.as_of, explain=False))
+            for record in latest_per_date.values()
+        ]
 
     def _status_inputs(self, records):
         latest = records[-1] if records else None
@@ -654,6 +671,111 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.name}"
+
+
+class TargetAssessmentQuerySet(models.QuerySet):
+    def refresh(self, targets):
+        """Recompute and store the assessment of ``targets`` (a Target queryset) on the date
+        their plan judges on by default: tracking/status.py decides, as for a page asked for
+        that date. Called in the transaction that changes the published data (and daily by
+        ``manage.py refresh_assessments``, as the expected pace moves with the date)."""
+        stored = []
+        for target in targets.select_related(None).select_related("plan").with_progress():
+            on = target.plan.public_judgement_date()
+            assessment = target.assess(on, explain=False)
+            latest = target.latest_record_on(on)
+            stored.append(
+                TargetAssessment(
+                    target=target,
+                    on=on,
+                    status=assessment.status,
+                    progress_pct=assessment.progress_pct,
+                    expected_pct=assessment.expected_pct,
+                    latest_as_of=latest.as_of if latest else None,
+                    latest_value=latest.value if latest else None,
+                    latest_growth_pct=latest.growth_pct if latest else None,
+                    latest_milestone_id=latest.milestone_id if latest else None,
+                )
+            )
+        self.bulk_create(
+            stored,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["target"],
+            update_fields=[
+                "on",
+                "status",
+                "progress_pct",
+                "expected_pct",
+                "latest_as_of",
+                "latest_value",
+                "latest_growth_pct",
+                "latest_milestone",
+            ],
+        )
+        return len(stored)
+
+
+class TargetAssessment(models.Model):
+    """A target's assessment on the date its plan's pages judge on by default, stored so that
+    the lists and the API read one row per target instead of assessing every target from all
+    its records on every request. Written only by TargetAssessment.objects.refresh(), i.e. by
+    the status rule; a page asked for another date assesses afresh."""
+
+    target = models.OneToOneField(
+        Target,
+        verbose_name=_("目标任务"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_assessment",
+    )
+    on = models.DateField(_("评估日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=status.Status.choices)
+    progress_pct = models.DecimalField(
+        _("完成进度（%）"), max_digits=16, decimal_places=1, null=True
+    )
+    expected_pct = models.DecimalField(
+        _("应达进度（%）"), max_digits=16, decimal_places=1, null=True
+    )
+    latest_as_of = models.DateField(_("数据截至"), null=True)
+    latest_value = models.DecimalField(_("最新累计实际值"), **FIGURE, null=True)
+    latest_growth_pct = models.DecimalField(
+        _("最新累计增速（%）"), max_digits=7, decimal_places=2, null=True
+    )
+    latest_milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("最新完成阶段"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    objects = TargetAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("目标评估")
+        verbose_name_plural = _("目标评估")
+
+    def __str__(self):
+        return f"{self.target_id} · {self.on} · {self.get_status_display()}"
+
+
+def refresh_stored_assessments(sender, instance, raw=False, **kwargs):
+    """Signal receiver (connected in TrackingConfig.ready): a save or delete of what the
+    assessment rests on recomputes it in the same transaction. Drafts and records in review
+    change nothing the public sees; no transition leads out of PUBLISHED, so a published
+    record is one that is (or was, when deleted) counted. Bulk writes call refresh() themselves."""
+    if raw:  # loaddata: the fixture's rows, not a change of published data
+        return
+    if sender is Plan:
+        targets = Target.objects.filter(plan_id=instance.pk)
+    elif sender is Target:
+        targets = Target.objects.filter(pk=instance.pk)
+    elif sender is ProgressRecord and instance.state != ProgressRecord.State.PUBLISHED:
+        return
+    else:  # a Milestone or a published ProgressRecord
+        targets = Target.objects.filter(pk=instance.target_id)
+    TargetAssessment.objects.refresh(targets)
 
 
 class ProgressRecordQuerySet(models.QuerySet):
@@ -1077,7 +1199,7 @@ class ReviewEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} · {self.actor} · {local_minute(self.at)}"
 
     @classmethod
     def prepare(cls, records, user, action, reason=""):
@@ -1249,7 +1371,7 @@ class ImportRun(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.file_name} @ {self.imported_at:%Y-%m-%d %H:%M}"
+        return f"{self.file_name} @ {local_minute(self.imported_at)}"
 
 
 class PendingImport(models.Model):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tracking import access
-from tracking.forms import ProgressEntryForm, ReviewForm
+from tracking.forms import BulkApproveForm, ProgressEntryForm, ReviewForm
 from tracking.models import EditConflict, EvidenceFile, Plan, ProgressRecord, Target
 from tracking.reporting import current_period
 
@@ -47,6 +47,10 @@ def _get_record_to_review(user, pk):
     )
 
 
+def _has_returned_record(target):
+    return any(record.state == ProgressRecord.State.RETURNED for record in target.open_records)
+
+
 @never_cache
 @login_required
 def my_targets(request):
@@ -70,8 +74,17 @@ def my_targets(request):
         .prefetch_related(Prefetch("records", queryset=open_records, to_attr="open_records"))
         .in_report_order()
     )
-    # Late and due first, then the report's order.
-    targets = sorted(targets, key=lambda target: target.reported)
+    search = request.GET.get("q", "").strip()
+    if search:
+        targets = targets.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    # What the reporter does first: correct what came back, then file the reports still due;
+    # then the rest. Each list in the report's order (the last two grouped by area).
+    returned, due, reported = [], [], []
+    for target in targets:
+        if _has_returned_record(target):
+            returned.append(target)
+        else:
+            (reported if target.reported else due).append(target)
     can_review = access.may_review(request.user)
     waiting = ProgressRecord.objects.awaiting_review_by(request.user).count() if can_review else 0
     return render(
@@ -80,7 +93,10 @@ def my_targets(request):
         {
             "period": period,
             "is_late": period.is_late(timezone.localdate()),
-            "targets": targets,
+            "returned": returned,
+            "due": due,
+            "reported": reported,
+            "search": search,
             "can_review": can_review,
             "waiting_for_review": waiting,
         },
@@ -134,6 +150,9 @@ def _entry_form(request, target, record):
 @never_cache
 @login_required
 def review_list(request):
+    """The records waiting for this leader, several of which may be approved at once: each
+    through ProgressRecord.approve(), so each is checked on its own (four eyes included), and a
+    refused one is named without undoing the others."""
     if not access.may_review(request.user):
         raise PermissionDenied
     records = (
@@ -141,7 +160,42 @@ def review_list(request):
         .select_related("target__responsible_unit", "entered_by", "milestone")
         .order_by("updated_at")
     )
-    return render(request, "tracking/office/review_list.html", {"records": records})
+    form = BulkApproveForm(request.POST or None, records=records)
+    if request.method == "POST" and form.is_valid():
+        _approve_each(request, form.cleaned_data["records"])
+        return redirect("office:review_list")
+    records = list(records)
+    # Offered no tick box: approve() would refuse them (four eyes); returning them stays open.
+    own_records = (
+        set()
+        if settings.ALLOW_SELF_APPROVAL
+        else {record.pk for record in records if record.is_authored_by(request.user)}
+    )
+    return render(
+        request,
+        "tracking/office/review_list.html",
+        {"records": records, "form": form, "own_records": own_records},
+    )
+
+
+def _approve_each(request, records):
+    approved = 0
+    for record in records:
+        warnings = record.approval_warnings()
+        try:
+            record.approve(by=request.user)
+        except (PermissionDenied, EditConflict) as refusal:
+            messages.error(request, f"{record}：{refusal}")
+        except ValidationError as error:
+            messages.error(request, f"{record}：{' '.join(error.messages)}")
+        else:
+            approved += 1
+            for warning in warnings:
+                messages.warning(
+                    request, _("%(record)s 已发布，请核对：") % {"record": record} + warning
+                )
+    if approved:
+        messages.success(request, _("已审核通过并发布 %(count)s 条记录。") % {"count": approved})
 
 
 @never_cache

@@ -38,10 +38,15 @@ def _without_cache_if_down(operation, fallback=None):
 
 
 def data_version():
-    # A missing version (first start, or evicted from a local-memory cache) starts from the
-    # clock, never from 1: a restarted count could meet entries cached under its old numbers.
-    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    return cache.get(VERSION_KEY)
+    # One round trip to the cache when the version is there (nearly always): a cached page
+    # costs this and the page's own get. A missing version (first start, or evicted from a
+    # local-memory cache) starts from the clock, never from 1: a restarted count could meet
+    # entries cached under its old numbers.
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
 
 
 def _bump():

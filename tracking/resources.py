@@ -36,6 +36,7 @@ from tracking.models import (
     ProgressRecord,
     ReviewEvent,
     Target,
+    TargetAssessment,
     Unit,
     VersionedModel,
 )
@@ -977,6 +978,15 @@ class TargetResource(SpreadsheetResource):
             "report_conflict",
         )  # fmt: skip
         export_order = fields
+
+    def write(self, creates, updates):
+        """Bulk writes send no signals: the written targets' stored assessments are recomputed
+        here, in the import's transaction (a changed goal or deadline changes the status)."""
+        created = super().write(creates, updates)
+        TargetAssessment.objects.refresh(
+            Target.objects.filter(pk__in=[t.pk for t in [*created, *updates]])
+        )
+        return created
 
     def dehydrate_area(self, target):
         return str(target.area)

@@ -97,23 +97,32 @@ class _Measure:
     complete: bool
     shortfall: Decimal | None
     margin: Decimal
-    formula: str
+    # Called only where the explanation is shown (the target page): building its text, with
+    # translated and localised figures, is most of the rule's cost on a list of targets.
+    formula: object
 
 
-def assess(facts, on):
-    """The status of a target on the date ``on`` (the rule in this module's docstring)."""
+def assess(facts, on, *, explain=True):
+    """The status of a target on the date ``on`` (the rule in this module's docstring).
+
+    With ``explain=False`` the figures only: no formula, threshold or summary text (lists and
+    the stored assessment show none of it).
+    """
     if on < facts.starts_on:
         return Assessment(
             Status.NOT_STARTED,
             on,
-            summary=_("计划期自%(start)s开始，尚未开始。")
-            % {"start": date_format(facts.starts_on)},
+            summary=_("计划期自%(start)s开始，尚未开始。") % {"start": date_format(facts.starts_on)}
+            if explain
+            else "",
         )
     if facts.latest_as_of is None:
         return Assessment(
             Status.NO_DATA,
             on,
-            summary=_("截至%(on)s尚无已发布的进度数据。") % {"on": date_format(on)},
+            summary=_("截至%(on)s尚无已发布的进度数据。") % {"on": date_format(on)}
+            if explain
+            else "",
         )
     measure = MEASURES[facts.kind](facts)
     if measure.shortfall is None:
@@ -121,13 +130,21 @@ def assess(facts, on):
             Status.NO_DATA,
             on,
             facts.latest_as_of,
-            formula=measure.formula,
-            summary=_("数据不足，无法计算进度。"),
+            formula=measure.formula() if explain else "",
+            summary=_("数据不足，无法计算进度。") if explain else "",
         )
-    if measure.complete:
+    if not explain:
+        return Assessment(
+            _decide(facts, on, measure),
+            on,
+            as_of=facts.latest_as_of,
+            progress_pct=measure.progress_pct,
+            expected_pct=measure.expected_pct,
+        )
+    result = _decide(facts, on, measure)
+    if result == Status.ACHIEVED:
         result, why = Status.ACHIEVED, _("目标已完成。")
-    elif on >= facts.deadline and facts.latest_as_of < facts.deadline and measure.shortfall <= 0:
-        result = Status.YEAR_END_MISSING
+    elif result == Status.YEAR_END_MISSING:
         why = _(
             "已到完成期限%(deadline)s；最新数据截至%(as_of)s，当时进度达标，"
             "但缺少全年数据，无法判定是否完成。"
@@ -135,21 +152,18 @@ def assess(facts, on):
             "deadline": date_format(facts.deadline),
             "as_of": date_format(facts.latest_as_of),
         }
-    elif on >= facts.deadline:
-        result = Status.OVERDUE
+    elif result == Status.OVERDUE:
         why = _("完成期限%(deadline)s已过，目标尚未完成。") % {
             "deadline": date_format(facts.deadline)
         }
-    elif measure.shortfall <= 0:
-        result, why = Status.ON_TRACK, _("进度不低于应达进度。")
-    elif measure.shortfall <= measure.margin:
-        result = Status.AT_RISK
+    elif result == Status.ON_TRACK:
+        why = _("进度不低于应达进度。")
+    elif result == Status.AT_RISK:
         why = _("落后应达进度%(gap)s个百分点，未超过%(margin)s个百分点。") % {
             "gap": figures.plain(measure.shortfall),
             "margin": figures.plain(measure.margin),
         }
     else:
-        result = Status.BEHIND
         why = _("落后应达进度%(gap)s个百分点，超过%(margin)s个百分点。") % {
             "gap": figures.plain(measure.shortfall),
             "margin": figures.plain(measure.margin),
@@ -164,11 +178,26 @@ def assess(facts, on):
         as_of=facts.latest_as_of,
         progress_pct=measure.progress_pct,
         expected_pct=measure.expected_pct,
-        formula=measure.formula,
+        formula=measure.formula(),
         threshold=threshold,
         summary=_("截至%(as_of)s：%(why)s")
         % {"as_of": date_format(facts.latest_as_of), "why": why},
     )
+
+
+def _decide(facts, on, measure):
+    """Points 4 and 5 of the rule: the status a measured target has on ``on``."""
+    if measure.complete:
+        return Status.ACHIEVED
+    if on >= facts.deadline and facts.latest_as_of < facts.deadline and measure.shortfall <= 0:
+        return Status.YEAR_END_MISSING
+    if on >= facts.deadline:
+        return Status.OVERDUE
+    if measure.shortfall <= 0:
+        return Status.ON_TRACK
+    if measure.shortfall <= measure.margin:
+        return Status.AT_RISK
+    return Status.BEHIND
 
 
 def time_share(starts_on, deadline, on):
@@ -190,23 +219,27 @@ def _paced(facts, progress, formula, complete):
         complete,
         expected - progress,
         AT_RISK_MARGIN_POINTS,
-        formula
-        + _("；应达进度 = 已过天数 ÷ 计划期总天数 × 100%% = %(expected)s%%")
-        % {"expected": figures.plain(expected)},
+        lambda: (
+            formula()
+            + _("；应达进度 = 已过天数 ÷ 计划期总天数 × 100%% = %(expected)s%%")
+            % {"expected": figures.plain(expected)}
+        ),
     )
 
 
 def _measure_growth(facts):
     actual, goal = facts.latest_growth_pct, facts.target_growth_pct
     if actual is None:
-        return _Measure(None, None, False, None, GROWTH_AT_RISK_MARGIN_POINTS, "")
+        return _Measure(None, None, False, None, GROWTH_AT_RISK_MARGIN_POINTS, str)
     increase = facts.direction == "increase"
     shortfall = goal - actual if increase else actual - goal
     progress = _pct(actual, goal) if increase and goal > 0 else None
-    formula = _("实际累计增速%(actual)s%% 对比目标增速%(goal)s%%（增速直接比较，不按时间折算）") % {
-        "actual": figures.plain(actual),
-        "goal": figures.plain(goal),
-    }
+
+    def formula():
+        return _(
+            "实际累计增速%(actual)s%% 对比目标增速%(goal)s%%（增速直接比较，不按时间折算）"
+        ) % {"actual": figures.plain(actual), "goal": figures.plain(goal)}
+
     complete = shortfall <= 0 and facts.latest_as_of >= facts.deadline
     return _Measure(
         progress,
@@ -226,12 +259,14 @@ def _measure_amount(facts):
         return _paced(
             facts,
             progress,
-            formula
-            % {
-                "actual": figures.plain(actual),
-                "goal": figures.plain(goal),
-                "progress": figures.plain(progress),
-            },
+            lambda: (
+                formula
+                % {
+                    "actual": figures.plain(actual),
+                    "goal": figures.plain(goal),
+                    "progress": figures.plain(progress),
+                }
+            ),
             complete=progress >= HUNDRED,
         )
     if base is not None and base > goal:
@@ -243,13 +278,15 @@ def _measure_amount(facts):
         return _paced(
             facts,
             progress,
-            formula
-            % {
-                "base": figures.plain(base),
-                "actual": figures.plain(actual),
-                "goal": figures.plain(goal),
-                "progress": figures.plain(progress),
-            },
+            lambda: (
+                formula
+                % {
+                    "base": figures.plain(base),
+                    "actual": figures.plain(actual),
+                    "goal": figures.plain(goal),
+                    "progress": figures.plain(progress),
+                }
+            ),
             complete=progress >= HUNDRED,
         )
     return _measure_ceiling(facts)
@@ -259,10 +296,13 @@ def _measure_ceiling(facts):
     """A less-is-better figure with no baseline to reduce from: the target is a ceiling."""
     actual, ceiling = facts.latest_value, facts.target_value
     progress = HUNDRED if actual <= ceiling else _pct(ceiling, actual)
-    formula = _("上限目标：实际值%(actual)s 不超过上限%(goal)s 即为达标") % {
-        "actual": figures.plain(actual),
-        "goal": figures.plain(ceiling),
-    }
+
+    def formula():
+        return _("上限目标：实际值%(actual)s 不超过上限%(goal)s 即为达标") % {
+            "actual": figures.plain(actual),
+            "goal": figures.plain(ceiling),
+        }
+
     complete = actual <= ceiling and facts.latest_as_of >= facts.deadline
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
 
@@ -273,14 +313,17 @@ def _measure_level(facts):
         return _measure_ceiling(facts)
     actual, goal = facts.latest_value, facts.target_value
     progress = _pct(actual, goal) if goal > 0 else HUNDRED
-    formula = _(
-        "达到率 = 实际水平%(actual)s ÷ 目标水平%(goal)s × 100%% = %(progress)s%%；"
-        "水平类目标每个时点都应达到目标"
-    ) % {
-        "actual": figures.plain(actual),
-        "goal": figures.plain(goal),
-        "progress": figures.plain(progress),
-    }
+
+    def formula():
+        return _(
+            "达到率 = 实际水平%(actual)s ÷ 目标水平%(goal)s × 100%% = %(progress)s%%；"
+            "水平类目标每个时点都应达到目标"
+        ) % {
+            "actual": figures.plain(actual),
+            "goal": figures.plain(goal),
+            "progress": figures.plain(progress),
+        }
+
     complete = progress >= HUNDRED and facts.latest_as_of >= facts.deadline
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
 
@@ -299,38 +342,51 @@ def _measure_quota(facts):
             met += reached
     progress = _pct(met, judged) if judged else HUNDRED
     all_periods = len(_periods(facts.starts_on, facts.deadline, facts.quota_period))
-    formula = _(
-        "达标周期占比 = 达到定额的周期数%(met)s ÷ 已考核周期数%(judged)s × 100%% = "
-        "%(progress)s%%；每个周期都应达到定额%(goal)s"
-    ) % {
-        "met": met,
-        "judged": judged,
-        "progress": figures.plain(progress),
-        "goal": figures.plain(facts.target_value),
-    }
+
+    def formula():
+        return _(
+            "达标周期占比 = 达到定额的周期数%(met)s ÷ 已考核周期数%(judged)s × 100%% = "
+            "%(progress)s%%；每个周期都应达到定额%(goal)s"
+        ) % {
+            "met": met,
+            "judged": judged,
+            "progress": figures.plain(progress),
+            "goal": figures.plain(facts.target_value),
+        }
+
     complete = met == all_periods
     return _Measure(progress, HUNDRED, complete, HUNDRED - progress, AT_RISK_MARGIN_POINTS, formula)
 
 
 def _measure_milestone(facts):
     if not facts.stage_count:
-        return _Measure(None, None, False, None, AT_RISK_MARGIN_POINTS, _("未设置阶段节点"))
+        return _Measure(
+            None, None, False, None, AT_RISK_MARGIN_POINTS, lambda: str(_("未设置阶段节点"))
+        )
     progress = _pct(facts.stages_reached, facts.stage_count)
-    formula = _("完成进度 = 已完成阶段%(done)s ÷ 阶段总数%(total)s × 100%% = %(progress)s%%") % {
-        "done": facts.stages_reached,
-        "total": facts.stage_count,
-        "progress": figures.plain(progress),
-    }
+
+    def formula():
+        return _("完成进度 = 已完成阶段%(done)s ÷ 阶段总数%(total)s × 100%% = %(progress)s%%") % {
+            "done": facts.stages_reached,
+            "total": facts.stage_count,
+            "progress": figures.plain(progress),
+        }
+
     complete = facts.stages_reached >= facts.stage_count
     if facts.stage_due_dates and all(facts.stage_due_dates):
         due = sum(1 for d in facts.stage_due_dates if d <= facts.latest_as_of)
         expected = _pct(due, facts.stage_count)
-        formula += _("；应达进度 = 到期阶段%(due)s ÷ 阶段总数 × 100%% = %(expected)s%%") % {
-            "due": due,
-            "expected": figures.plain(expected),
-        }
         return _Measure(
-            progress, expected, complete, expected - progress, AT_RISK_MARGIN_POINTS, formula
+            progress,
+            expected,
+            complete,
+            expected - progress,
+            AT_RISK_MARGIN_POINTS,
+            lambda: (
+                formula()
+                + _("；应达进度 = 到期阶段%(due)s ÷ 阶段总数 × 100%% = %(expected)s%%")
+                % {"due": due, "expected": figures.plain(expected)}
+            ),
         )
     return _paced(facts, progress, formula, complete)
 

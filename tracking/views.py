@@ -10,11 +10,11 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import cached_property, wraps
+from urllib.parse import quote
 
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tracking import charts, status
@@ -71,9 +71,7 @@ def judgement_date(request, plan):
     its demo progress runs up to)."""
     text = request.GET.get("on", "").strip()
     if not text:
-        if settings.DEMO_DATA:
-            return JudgementDate(plan, plan.judgement_date_within_year(settings.DEMO_AS_OF))
-        return JudgementDate(plan, plan.default_judgement_date(timezone.localdate()))
+        return JudgementDate(plan, plan.public_judgement_date())
     asked = parse_judgement_date(text)
     on = plan.judgement_date_within_year(asked)
     return JudgementDate(plan, on, asked=asked if on != asked else None, chosen=True)
@@ -127,16 +125,134 @@ class AreaProgress:
         return charts.stacked_bar(self.counts)
 
 
-def assessed_rows(targets, on):
-    """(target, its assessment on ``on``, the published record it rests on) per target."""
-    return [(target, target.assess(on), target.latest_record_on(on)) for target in targets]
+@dataclass(frozen=True)
+class Named:
+    """A related row the lists name in both languages (a unit, a stage)."""
+
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class LatestFigure:
+    """The figure of the record a stored assessment rests on, with the attributes of a
+    ProgressRecord that the lists show."""
+
+    as_of: datetime.date
+    value: object
+    growth_pct: object
+    milestone_id: int | None
+    milestone: Named | None
+    implied_level: object
+
+
+class ListedTarget:
+    """A target as the lists and the API show it: read with values() beside its stored
+    assessment, so that a list of 150 targets builds no model instance. Its link is built
+    from one reversed URL per page."""
+
+    Kind = Target.Kind
+    FIELDS = (
+        "pk", "area_id", "area__numeral", "area__title", "area__title_en", "code", "name",
+        "name_en", "kind", "direction", "measure_unit", "measure_unit_en", "baseline_year",
+        "baseline_value", "target_value", "target_growth_pct", "original_target_value",
+        "original_target_growth_pct", "revised_on", "quota_period", "deadline", "source_text",
+        "report_conflict", "report_conflict_en", "responsible_unit__name",
+        "responsible_unit__name_en",
+    )  # fmt: skip
+    STORED = (
+        "stored_assessment__on", "stored_assessment__status", "stored_assessment__progress_pct",
+        "stored_assessment__expected_pct", "stored_assessment__latest_as_of",
+        "stored_assessment__latest_value", "stored_assessment__latest_growth_pct",
+        "stored_assessment__latest_milestone_id", "stored_assessment__latest_milestone__name",
+        "stored_assessment__latest_milestone__name_en",
+    )  # fmt: skip
+    level_implied_by = Target.level_implied_by
+    implied_target_level = Target.implied_target_level
+
+    def __init__(self, values, url_of):
+        self.__dict__.update(values)
+        self.url = url_of(self.code)
+        unit = values["responsible_unit__name"]
+        self.responsible_unit = (
+            Named(unit, values["responsible_unit__name_en"]) if unit is not None else None
+        )
+
+    def get_quota_period_display(self):
+        return Target.Period(self.quota_period).label if self.quota_period else ""
+
+    def stored_on(self):
+        return self.__dict__["stored_assessment__on"]
+
+    def stored(self):
+        """(assessment, latest figure) as stored: what Target.assess(on, explain=False) and
+        Target.latest_record_on(on) gave when it was computed."""
+        get = self.__dict__.get
+        assessment = status.Assessment(
+            status.Status(get("stored_assessment__status")),
+            get("stored_assessment__on"),
+            as_of=get("stored_assessment__latest_as_of"),
+            progress_pct=get("stored_assessment__progress_pct"),
+            expected_pct=get("stored_assessment__expected_pct"),
+        )
+        if assessment.as_of is None:
+            return assessment, None
+        stage = get("stored_assessment__latest_milestone_id")
+        growth = get("stored_assessment__latest_growth_pct")
+        latest = LatestFigure(
+            as_of=assessment.as_of,
+            value=get("stored_assessment__latest_value"),
+            growth_pct=growth,
+            milestone_id=stage,
+            milestone=Named(
+                get("stored_assessment__latest_milestone__name"),
+                get("stored_assessment__latest_milestone__name_en"),
+            )
+            if stage is not None
+            else None,
+            implied_level=self.level_implied_by(growth),
+        )
+        return assessment, latest
+
+
+def target_url_builder(plan):
+    """code → the target page's URL, reversing the URL once for the whole list."""
+    placeholder = "__code__"
+    pattern = reverse("tracking:target", args=[*plan.url_args, placeholder])
+    return lambda code: pattern.replace(placeholder, quote(code, safe="-._~!$&'()*+,;=:@"))
+
+
+def assessed_rows(plan, targets, on):
+    """(target, its assessment on ``on``, the figure it rests on) per target of ``targets``.
+
+    From the stored assessments (one values() query) when every target has one for ``on`` —
+    the plan's default date; for any other date, or before the daily refresh has brought the
+    stored ones to a new day, the status rule assesses afresh from the published records
+    (three queries more).
+    """
+    url_of = target_url_builder(plan)
+    listed = [
+        ListedTarget(values, url_of)
+        for values in targets.values(*ListedTarget.FIELDS, *ListedTarget.STORED)
+    ]
+    if all(target.stored_on() == on for target in listed):
+        return [(target, *target.stored()) for target in listed]
+    fresh = {target.pk: target for target in targets.with_progress()}
+    return [
+        (
+            target,
+            fresh[target.pk].assess(on, explain=False),
+            fresh[target.pk].latest_record_on(on),
+        )
+        for target in listed
+    ]
 
 
 def assess_by_area(plan, on):
-    """Every area of the plan, in order, with its targets assessed on ``on`` (4 queries)."""
+    """Every area of the plan, in order, with its targets assessed on ``on`` (2 queries from
+    the stored assessments)."""
     areas = {area.pk: AreaProgress(area, []) for area in plan.areas.all()}
-    targets = Target.objects.for_plan(plan).in_report_order().with_progress()
-    for row in assessed_rows(targets, on):
+    for row in assessed_rows(plan, Target.objects.for_plan(plan).in_report_order(), on):
         areas[row[0].area_id].rows.append(row)
     return list(areas.values())
 
@@ -201,8 +317,8 @@ def area_detail(request, jurisdiction, year, position):
     plan = get_plan(jurisdiction, year)
     area = get_object_or_404(plan.areas, position=position)
     judged = judgement_date(request, plan)
-    targets = Target.objects.for_plan(plan).filter(area=area).in_report_order().with_progress()
-    progress = AreaProgress(area, assessed_rows(targets, judged.on))
+    targets = Target.objects.for_plan(plan).filter(area=area).in_report_order()
+    progress = AreaProgress(area, assessed_rows(plan, targets, judged.on))
     return render(
         request,
         "tracking/area.html",

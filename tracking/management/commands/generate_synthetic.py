@@ -28,6 +28,7 @@ from tracking.models import (
     Plan,
     ProgressRecord,
     Target,
+    TargetAssessment,
     TaskArea,
 )
 
@@ -143,6 +144,9 @@ def generate(size, seed):
                 counts["records"] += len(_insert(records))
                 records = []
     counts["records"] += len(_insert(records))
+    # Bulk writes send no signals: the stored assessments are computed here, a plan at a time.
+    for plan in synthetic_plans():
+        TargetAssessment.objects.refresh(Target.objects.filter(plan=plan))
     return counts
 
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0008_lifecycle'),
+        ('tracking', '0009_assessment'),
     ]
 
     operations = [
