@@ -133,6 +133,14 @@ def _numbered_models():
     ]
 
 
+def _keyed_by_a_numbered_row():
+    """Models whose primary key is another row's (a target's stored assessment): their rows of
+    the report are those whose key is one of the report's numbered rows."""
+    return [
+        model for model in apps.get_models() if model._meta.managed and model._meta.pk.is_relation
+    ]
+
+
 def _number_new_rows_from(first_pk, models):
     """Make the next row of every table get a primary key of at least first_pk."""
     with connection.cursor() as cursor:
@@ -160,7 +168,8 @@ def _report_rows(django_db_setup, django_db_blocker):
         _number_new_rows_from(REPORT_FIRST_PK, models)
         call_command("load_report", REPORT_DATA, verbosity=0)
         rows = [
-            (model, list(model._base_manager.filter(pk__gte=REPORT_FIRST_PK))) for model in models
+            (model, list(model._base_manager.filter(pk__gte=REPORT_FIRST_PK)))
+            for model in [*models, *_keyed_by_a_numbered_row()]
         ]
         transaction.set_rollback(True)
     return [(model, objects) for model, objects in rows if objects]
