@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import make_plan, make_record, make_target
 from tracking import views
-from tracking.status import Status
+from tracking.choices import Status
 
 pytestmark = pytest.mark.django_db
 

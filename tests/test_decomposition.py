@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from tests.conftest import make_target, make_user
 from tracking import decomposition, roles, supervision
+from tracking.choices import Status
 from tracking.models import SubTask, SubTaskNode
-from tracking.status import Status
 
 D = datetime.date
 

@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import make_record, make_target
 from tracking import charts, status
+from tracking.choices import Status
 from tracking.models import TaskArea
-from tracking.status import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from tests.conftest import make_record, make_target
-from tracking import api, figures
+from tracking import api, choices, figures
 from tracking.models import ProgressRecord, Target
 from tracking.openapi import document
 
@@ -225,3 +225,18 @@ def test_the_open_data_document_describes_the_date_and_the_errors(client):
     assert "on" in [parameter["name"] for parameter in parameters]
     errors = body["paths"]["/api/v1/plans"]["get"]["responses"]["404"]["content"]
     assert "error" in errors["application/json"]["schema"]["properties"]
+
+
+@pytest.mark.parametrize(
+    "schema, field, words",
+    [
+        ("Target", "status", choices.Status),
+        ("Target", "kind", choices.Kind),
+        ("Target", "direction", choices.Direction),
+        ("Result", "qualifier", choices.Qualifier),
+    ],
+)
+def test_the_published_enumerations_are_the_domains_words(client, schema, field, words):
+    body = _json(client, "/api/v1/openapi.json")
+    enum = body["components"]["schemas"][schema]["properties"][field]["enum"]
+    assert enum == [word.value for word in words], f"{schema}.{field} differs from {words}"

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from tests.conftest import make_record, make_target
 from tests.spreadsheet_files import xlsx
+from tracking.choices import Status
 from tracking.management.commands.load_demo_progress import demo_figures, month_ends, pace_of
 from tracking.models import Plan, ProgressRecord, Target, TargetAssessment
 from tracking.resources import TargetResource
 from tracking.spreadsheets import read_rows
-from tracking.status import Status
 from tracking.views import assessed_rows
 
 pytestmark = pytest.mark.django_db

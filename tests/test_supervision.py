@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.conftest import make_record, make_target, make_user
 from tracking import roles, supervision
+from tracking.choices import Status
 from tracking.models import TaskArea, Unit
-from tracking.status import Status
 
 ON = datetime.date(2022, 6, 30)
 

@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracking import access, figures
+from tracking.choices import Status
 from tracking.forms import ReasonForm, VersionCheckedForm
 from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
@@ -44,7 +45,6 @@ from tracking.resources import (
     ProgressRecordResource,
     TargetResource,
 )
-from tracking.status import Status
 
 
 def figure(model, field_name):

@@ -12,6 +12,7 @@ stays the one its published progress records give.
 """
 
 from tracking import status
+from tracking.choices import Kind
 
 
 def assess(target, subtasks, on):
@@ -21,7 +22,7 @@ def assess(target, subtasks, on):
     if not nodes:
         return None
     facts = status.TargetFacts(
-        kind="milestone",
+        kind=Kind.MILESTONE,
         direction=target.direction,
         starts_on=target.starts_on,
         deadline=target.deadline,

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import figures, status
+from tracking import choices, figures, status
 from tracking.evidence import validate_evidence_file
 
 PERCENT = "%"
@@ -356,20 +356,9 @@ class TargetQuerySet(models.QuerySet):
 class Target(VersionedModel):
     """One thing the plan promises, of one of the five kinds the report uses."""
 
-    class Kind(models.TextChoices):
-        GROWTH = "growth", _("增长目标")
-        AMOUNT = "amount", _("累计完成量")
-        LEVEL = "level", _("达到或保持水平")
-        QUOTA = "quota", _("周期性定额")
-        MILESTONE = "milestone", _("定性任务（分阶段）")
-
-    class Direction(models.TextChoices):
-        INCREASE = "increase", _("越多越好")
-        DECREASE = "decrease", _("越少越好")
-
-    class Period(models.TextChoices):
-        MONTH = "month", _("每月")
-        QUARTER = "quarter", _("每季度")
+    Kind = choices.Kind
+    Direction = choices.Direction
+    Period = choices.Period
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="targets"
@@ -475,15 +464,16 @@ class Target(VersionedModel):
                 name="target_deadline_after_start",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="growth") | Q(target_growth_pct__isnull=False),
+                condition=~Q(kind=choices.Kind.GROWTH) | Q(target_growth_pct__isnull=False),
                 name="growth_target_has_growth",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["growth", "milestone"]) | Q(target_value__isnull=False),
+                condition=Q(kind__in=[choices.Kind.GROWTH, choices.Kind.MILESTONE])
+                | Q(target_value__isnull=False),
                 name="figure_target_has_value",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="quota") | ~Q(quota_period=""),
+                condition=~Q(kind=choices.Kind.QUOTA) | ~Q(quota_period=""),
                 name="quota_target_has_period",
             ),
         ]
@@ -730,7 +720,7 @@ class TargetAssessment(models.Model):
         related_name="stored_assessment",
     )
     on = models.DateField(_("评估日期"))
-    status = models.CharField(_("状态"), max_length=16, choices=status.Status.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=choices.Status.choices)
     progress_pct = models.DecimalField(
         _("完成进度（%）"), max_digits=16, decimal_places=1, null=True
     )
@@ -863,17 +853,7 @@ class ProgressRecord(VersionedModel):
     record that was ever submitted is never deleted, only withdrawn: the review trail stays.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        SUBMITTED = "submitted", _("已报送待审核")
-        RETURNED = "returned", _("已退回")
-        PUBLISHED = "published", _("已审核发布")
-        WITHDRAWN = "withdrawn", _("已撤回")
-
-        @classmethod
-        def counted_as_reported(cls):
-            """A unit has reported once it submitted; review is the leaders' part."""
-            return [cls.SUBMITTED, cls.PUBLISHED]
+    State = choices.State
 
     # The states a reporter may still edit, delete or submit.
     EDITABLE_STATES = [State.DRAFT, State.RETURNED]
@@ -973,13 +953,13 @@ class ProgressRecord(VersionedModel):
             # millions of published ones, oldest first.
             models.Index(
                 fields=["updated_at"],
-                condition=Q(state="submitted"),
+                condition=Q(state=choices.State.SUBMITTED),
                 name="record_awaiting_review",
             ),
             # my_targets(): a reporter's records not yet published, by target.
             models.Index(
                 fields=["target", "as_of"],
-                condition=~Q(state="published"),
+                condition=~Q(state=choices.State.PUBLISHED),
                 name="record_open_by_target",
             ),
         ]
@@ -1150,11 +1130,7 @@ class ProgressRecord(VersionedModel):
 class ReviewEvent(models.Model):
     """One step of a record through review: who did what, when, and why (for a return)."""
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("提交审核")
-        APPROVE = "approve", _("审核通过并发布")
-        RETURN = "return", _("退回修改")
-        WITHDRAW = "withdraw", _("撤回")
+    Action = choices.Action
 
     State = ProgressRecord.State
     # action: (states it may start from, state it leads to)
@@ -1194,7 +1170,7 @@ class ReviewEvent(models.Model):
         ordering = ["record_id", "at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action="return") | ~Q(reason=""), name="return_has_reason"
+                condition=~Q(action=choices.Action.RETURN) | ~Q(reason=""), name="return_has_reason"
             ),
         ]
 
@@ -1293,10 +1269,7 @@ class EvidenceFile(models.Model):
 class PreviousYearResult(VersionedModel):
     """A result of the year the report looks back on (section 一), as data in its own right."""
 
-    class Qualifier(models.TextChoices):
-        EXACT = "", _("确数")
-        ABOUT = "about", _("约")
-        MORE_THAN = "more", _("余 / 多（以上）")
+    Qualifier = choices.Qualifier
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="results"

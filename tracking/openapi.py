@@ -4,7 +4,7 @@ OpenAPI 3.1 schemas are JSON Schema (2020-12), so the tests validate real respon
 schemas below; the CSV columns are the schemas' properties in this order.
 """
 
-from tracking.status import Status
+from tracking.choices import Direction, Kind, Qualifier, Status
 
 DECIMAL_NOTE = (
     "Exact decimal as stored, in `unit` (17.1 with unit 亿元 stays 17.1): written as a JSON "
@@ -52,8 +52,8 @@ SCHEMAS = {
         "area_en": _text("The task area in English (a translation; may be empty)."),
         "name": _text("Name of the target."),
         "name_en": _text("The target's name in English (a translation; may be empty)."),
-        "kind": {"enum": ["growth", "amount", "level", "quota", "milestone"]},
-        "direction": {"enum": ["increase", "decrease"]},
+        "kind": {"enum": Kind.values},
+        "direction": {"enum": Direction.values},
         "unit": _text("Unit as printed in the report (亿元, 家, %…); may be empty."),
         "unit_en": _text("The unit in English (亿元: hundred million yuan); may be empty."),
         "baseline_year": {"type": ["integer", "null"], "description": "Year of the baseline."},
@@ -71,7 +71,7 @@ SCHEMAS = {
         "latest_stage": _text("Stage reached by that record (qualitative tasks).", True),
         "progress_pct": _figure("Progress in percent of the goal (status rule, README)."),
         "expected_pct": _figure("Progress expected by the latest record's date."),
-        "status": {"enum": [status.value for status in Status]},
+        "status": {"enum": Status.values},
         "status_label": _text("The status in words, in the language asked for."),
         "status_on": _date(
             "The date the status is judged on: `on` if given, else today while the plan's "
@@ -88,7 +88,7 @@ SCHEMAS = {
         "name": _text("Name of the result."),
         "name_en": _text("The result's name in English (a translation; may be empty)."),
         "value": _figure("The figure as printed.", nullable=False),
-        "qualifier": {"enum": ["", "about", "more"], "description": "约 (about), 余/多 (more)."},
+        "qualifier": {"enum": Qualifier.values, "description": "约 (about), 余/多 (more)."},
         "unit": _text("Unit as printed; may be empty."),
         "unit_en": _text("The unit in English; may be empty."),
         "growth_pct": _figure("Growth on the year before in percent, where printed."),

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tracking.choices import Direction, Kind, Period, Qualifier
 from tracking.units import tidy
 
 # Full-width digits and signs as reports typed on Chinese input methods write them. Only these
@@ -113,7 +114,7 @@ _PLAN_WORDS = ("安排", "任务", "目标", "计划", "部署", "思路")
 _MAIN_TARGETS = re.compile(r"(?:主要预期目标|主要目标|工作目标|预期目标)(?:是|为)[：:]?")
 _LEVEL_BEFORE = re.compile(r"(至|到|保持|保持在|稳定在|控制在|不低于)$")
 _DECREASE_BEFORE = re.compile(r"(控制在|不超过|不高于|下降|减少)$")
-_QUOTA_PERIODS = (("每季度", "quarter"), ("每季", "quarter"), ("每月", "month"))
+_QUOTA_PERIODS = (("每季度", Period.QUARTER), ("每季", Period.QUARTER), ("每月", Period.MONTH))
 _REPORT_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(\d{4})年")
 # The town in the meeting line: "在港门镇第十八届人民代表大会".
@@ -135,7 +136,7 @@ _ARTIFACTS = re.compile(r"\[bookmark:[^\]]*\]")
 class Figure:
     value: Decimal
     unit: str
-    qualifier: str = ""  # "" exact, "about" 约, "more" 余/多/以上
+    qualifier: str = Qualifier.EXACT
     start: int = 0
     end: int = 0
     text: str = ""
@@ -150,7 +151,7 @@ class ResultProposal:
     value: Decimal
     measure_unit: str
     source_text: str
-    qualifier: str = ""
+    qualifier: str = Qualifier.EXACT
     growth_pct: Decimal | None = None
 
 
@@ -166,7 +167,7 @@ class TargetProposal:
     target_value: Decimal | None = None
     target_growth_pct: Decimal | None = None
     quota_period: str = ""
-    direction: str = "increase"
+    direction: str = Direction.INCREASE
     baseline_value: Decimal | None = None
 
 
@@ -191,7 +192,7 @@ class ReportProposal:
     def figures(self):
         """Every figure proposed, as (what, value, unit, kind) — what the measurement compares."""
         return [_result_key(r) for r in self.results] + [
-            _target_key(t) for t in self.targets if t.kind != "milestone"
+            _target_key(t) for t in self.targets if t.kind != Kind.MILESTONE
         ]
 
 
@@ -200,8 +201,8 @@ def _result_key(result):
 
 
 def _target_key(target):
-    if target.kind == "growth":
-        return ("target", target.target_growth_pct, "%", "growth")
+    if target.kind == Kind.GROWTH:
+        return ("target", target.target_growth_pct, "%", Kind.GROWTH)
     return ("target", target.target_value, target.measure_unit, target.kind)
 
 
@@ -259,11 +260,11 @@ def find_figures(sentence):
             continue
         if not _is_a_count(sentence, match):
             continue
-        qualifier = ""
+        qualifier = Qualifier.EXACT
         if match["about"]:
-            qualifier = "about"
+            qualifier = Qualifier.ABOUT
         elif match["more"] or match["above"]:
-            qualifier = "more"
+            qualifier = Qualifier.MORE_THAN
         figures.append(
             Figure(
                 parse_number(match["number"]),
@@ -507,7 +508,9 @@ def _sentence_targets(sentence, area, results=()):
     figures = find_figures(sentence)
     if not figures:
         name = re.split(r"[，,：]", folded)[0]
-        return [TargetProposal(area=area, name=name[:200], kind="milestone", source_text=sentence)]
+        return [
+            TargetProposal(area=area, name=name[:200], kind=Kind.MILESTONE, source_text=sentence)
+        ]
     return [_figure_target(folded, sentence, figure, area, figures, results) for figure in figures]
 
 
@@ -515,10 +518,10 @@ def _figure_target(folded, sentence, figure, area, figures, results):
     start, _end = _clause_around(folded, figure)
     previous_end = max((f.end for f in figures if f.end <= figure.start), default=0)
     before = folded[max(start, previous_end) : figure.start]
-    target = TargetProposal(area=area, name="", kind="amount", source_text=sentence)
+    target = TargetProposal(area=area, name="", kind=Kind.AMOUNT, source_text=sentence)
     growth = _growth_of(folded, figure)
     if growth is not None:
-        target.kind = "growth"
+        target.kind = Kind.GROWTH
         target.target_growth_pct = growth
         indicator = _strip_words(_GROWTH_BEFORE.sub("", before))
         target.name = f"{indicator}增长" if growth >= 0 else f"{indicator}下降"
@@ -533,10 +536,10 @@ def _figure_target(folded, sentence, figure, area, figures, results):
     period = next((p for word, p in _QUOTA_PERIODS if word in folded[start : figure.start]), "")
     stripped = before.rstrip()
     if period:
-        target.kind = "quota"
+        target.kind = Kind.QUOTA
         target.quota_period = period
     elif figure.unit == "%" or _LEVEL_BEFORE.search(stripped):
-        target.kind = "level"
+        target.kind = Kind.LEVEL
     if _DECREASE_BEFORE.search(stripped) or re.match(r"^(以内|以下)", folded[figure.end :]):
-        target.direction = "decrease"
+        target.direction = Direction.DECREASE
     return target

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-MONTHS_PER_PERIOD = {"month": 1, "quarter": 3}
+from tracking.choices import Period
+
+MONTHS_PER_PERIOD = {Period.MONTH: 1, Period.QUARTER: 3}
 
 
 @dataclass(frozen=True)

@@ -22,29 +22,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tracking import figures
+from tracking.choices import Direction, Kind, Period, Status
 
 HUNDRED = Decimal(100)
 # Progress may trail the time pace by up to this many percentage points and count as "at risk".
 AT_RISK_MARGIN_POINTS = Decimal(10)
 # Actual growth may trail the target growth by up to this many percentage points: "at risk".
 GROWTH_AT_RISK_MARGIN_POINTS = Decimal(1)
-
-
-class Status(models.TextChoices):
-    ACHIEVED = "achieved", gettext_lazy("已完成")
-    ON_TRACK = "on_track", gettext_lazy("按进度推进")
-    AT_RISK = "at_risk", gettext_lazy("存在风险")
-    BEHIND = "behind", gettext_lazy("进度滞后")
-    NOT_STARTED = "not_started", gettext_lazy("未开始")
-    OVERDUE = "overdue", gettext_lazy("逾期未完成")
-    YEAR_END_MISSING = "year_end_missing", gettext_lazy("缺少全年数据")
-    NO_DATA = "no_data", gettext_lazy("暂无数据")
 
 
 @dataclass(frozen=True)
@@ -231,7 +219,7 @@ def _measure_growth(facts):
     actual, goal = facts.latest_growth_pct, facts.target_growth_pct
     if actual is None:
         return _Measure(None, None, False, None, GROWTH_AT_RISK_MARGIN_POINTS, str)
-    increase = facts.direction == "increase"
+    increase = facts.direction == Direction.INCREASE
     shortfall = goal - actual if increase else actual - goal
     progress = _pct(actual, goal) if increase and goal > 0 else None
 
@@ -253,7 +241,7 @@ def _measure_growth(facts):
 
 def _measure_amount(facts):
     actual, goal, base = facts.latest_value, facts.target_value, facts.baseline_value
-    if facts.direction == "increase":
+    if facts.direction == Direction.INCREASE:
         progress = _pct(actual, goal) if goal > 0 else HUNDRED
         formula = _("完成进度 = 累计实际值%(actual)s ÷ 目标值%(goal)s × 100%% = %(progress)s%%")
         return _paced(
@@ -309,7 +297,7 @@ def _measure_ceiling(facts):
 
 def _measure_level(facts):
     """A level to reach or keep is judged against itself on every date, not by time pace."""
-    if facts.direction == "decrease":
+    if facts.direction == Direction.DECREASE:
         return _measure_ceiling(facts)
     actual, goal = facts.latest_value, facts.target_value
     progress = _pct(actual, goal) if goal > 0 else HUNDRED
@@ -393,7 +381,7 @@ def _measure_milestone(facts):
 
 def _periods(starts_on, until, period):
     """The (first day, last day) of each month or quarter from starts_on up to ``until``."""
-    months = 3 if period == "quarter" else 1
+    months = 3 if period == Period.QUARTER else 1
     result = []
     year, month = starts_on.year, starts_on.month
     while datetime.date(year, month, 1) <= until:
@@ -407,11 +395,11 @@ def _periods(starts_on, until, period):
 
 
 MEASURES = {
-    "growth": _measure_growth,
-    "amount": _measure_amount,
-    "level": _measure_level,
-    "quota": _measure_quota,
-    "milestone": _measure_milestone,
+    Kind.GROWTH: _measure_growth,
+    Kind.AMOUNT: _measure_amount,
+    Kind.LEVEL: _measure_level,
+    Kind.QUOTA: _measure_quota,
+    Kind.MILESTONE: _measure_milestone,
 }
 
 

@@ -15,8 +15,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from tracking import decomposition
+from tracking.choices import Status
 from tracking.models import SubTask, Target
-from tracking.status import Status, tally
+from tracking.status import tally
 
 LAGGING = (Status.BEHIND, Status.AT_RISK)
 

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tracking import decomposition
+from tracking.choices import Status
 from tracking.spreadsheets import escape_formula
-from tracking.status import Status
 
 
 def _title(report):

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tracking import charts, status
+from tracking import charts, choices, status
 from tracking.models import Plan, ProgressRecord, Target
 from tracking.public_cache import cached_public
 
@@ -189,7 +189,7 @@ class ListedTarget:
         Target.latest_record_on(on) gave when it was computed."""
         get = self.__dict__.get
         assessment = status.Assessment(
-            status.Status(get("stored_assessment__status")),
+            choices.Status(get("stored_assessment__status")),
             get("stored_assessment__on"),
             as_of=get("stored_assessment__latest_as_of"),
             progress_pct=get("stored_assessment__progress_pct"),
@@ -289,7 +289,7 @@ def _render_overview(request, plan):
             .filter(as_of__lte=judged.on)
             .latest_as_of(),
             "other_plans": Plan.objects.other_years_of(plan),
-            "statuses": status.Status,
+            "statuses": choices.Status,
         },
     )
 
