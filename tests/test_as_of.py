@@ -6,7 +6,6 @@ import json
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
 from tests.conftest import make_plan, make_record, make_target
 from tracking import views
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date
 
 
-def _today(monkeypatch, day):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: day)
+def _today(time_machine, day):
+    time_machine.move_to(day)
 
 
 @pytest.mark.parametrize(
@@ -32,8 +31,8 @@ def _today(monkeypatch, day):
         (DAY(2026, 12, 2), "2021-05-01", DAY(2022, 1, 1), True),  # before: its first day
     ],
 )
-def test_the_judgement_date(rf, plan, monkeypatch, today, asked, judged, moved):
-    _today(monkeypatch, today)
+def test_the_judgement_date(rf, plan, time_machine, today, asked, judged, moved):
+    _today(time_machine, today)
     found = views.judgement_date(rf.get("/", {"on": asked} if asked else {}), plan)
     assert found.on == judged
     assert (found.asked is not None) == moved, "a moved date is reported to the visitor"
@@ -92,16 +91,16 @@ def test_every_page_and_the_api_judge_on_the_date_asked(client, gdp, on, status,
     assert row["status"] == status.value and row["status_on"] == on
 
 
-def test_a_closed_plan_is_a_year_end_review_by_default(client, gdp, monkeypatch):
-    _today(monkeypatch, DAY(2026, 12, 2))
+def test_a_closed_plan_is_a_year_end_review_by_default(client, gdp, time_machine):
+    _today(time_machine, DAY(2026, 12, 2))
     body = client.get(gdp.plan.get_absolute_url()).content.decode()
     assert "年终回顾" in body and "2022年度计划已结束，各目标按年末 2022年12月31日 评估。" in body
     assert "全年完成情况" in body
     assert "缺少全年数据" in body and "badge status-overdue" not in body
 
 
-def test_a_running_plan_is_judged_today(client, gdp, monkeypatch):
-    _today(monkeypatch, DAY(2022, 12, 5))
+def test_a_running_plan_is_judged_today(client, gdp, time_machine):
+    _today(time_machine, DAY(2022, 12, 5))
     body = client.get(gdp.plan.get_absolute_url()).content.decode()
     assert "评估日期：2022年12月5日。" in body and "年终回顾" not in body
 
@@ -134,9 +133,9 @@ def test_the_cache_keeps_one_answer_per_date(client, gdp):
     assert again == early
 
 
-def test_a_plan_of_a_later_year_defaults_to_today(client, plan, monkeypatch):
+def test_a_plan_of_a_later_year_defaults_to_today(client, plan, time_machine):
     later = make_plan(2023)
-    _today(monkeypatch, DAY(2023, 4, 1))
+    _today(time_machine, DAY(2023, 4, 1))
     make_target(later, "N1")
     body = client.get(later.get_absolute_url()).content.decode()
     assert "评估日期：2023年4月1日。" in body

@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -31,7 +32,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 @pytest.fixture
-def tracker(office, settings, tmp_path):
+def whole_second_clock(time_machine):
+    """The clock stopped on a whole second while the tracker's rows are written. Django's JSON
+    dump keeps a time to the millisecond and writes "…:05.000" for 05.0004, which loads back as
+    05 and is then dumped as "…:05": with a running clock the round trip differed now and then.
+    """
+    time_machine.move_to(
+        datetime.datetime(2022, 7, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    )
+
+
+@pytest.fixture
+def tracker(whole_second_clock, office, settings, tmp_path):
     """A tracker in use: progress through review, evidence on disk, imports, history."""
     settings.MEDIA_ROOT = tmp_path / "media"
     record = make_record(

@@ -31,7 +31,9 @@ def _reported_this_period(unit, code="N1"):
     return target
 
 
-def test_returned_first_then_due_then_the_rest_by_area(client, office):
+def test_returned_first_then_due_then_the_rest_by_area(client, office, time_machine):
+    # In January the current period is the last December, before this year's plan begins.
+    time_machine.move_to(datetime.date(2026, 7, 5))
     _reported_this_period(office.unit_a)
     _returned(office.target_co, office.leader)
     client.force_login(office.reporter_a)

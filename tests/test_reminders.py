@@ -111,10 +111,8 @@ def test_a_plans_reporting_periods_end_with_its_year(plan, today, period):
 
 
 @pytest.mark.django_db
-def test_the_office_never_asks_for_a_period_after_the_plans_year(client, office, monkeypatch):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "localdate", lambda *args: DAY(2026, 11, 2))
+def test_the_office_never_asks_for_a_period_after_the_plans_year(client, office, time_machine):
+    time_machine.move_to(DAY(2026, 11, 2))
     client.force_login(office.reporter_a)
     body = client.get(reverse("office:my_targets")).content.decode()
     assert "本期应报：2022年12月进度" in body and "2026年" not in body

@@ -7,7 +7,6 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
 
 from tests.conftest import make_record, make_target
 from tests.spreadsheet_files import xlsx
@@ -26,8 +25,8 @@ DAY = datetime.date
 DATES = [DAY(2022, 1, 10), DAY(2022, 3, 31), DAY(2022, 7, 15), DAY(2022, 12, 31), DAY(2023, 2, 1)]
 
 
-def on_day(monkeypatch, day):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: day)
+def on_day(time_machine, day):
+    time_machine.move_to(day)
 
 
 def assert_stored_agrees_with_fresh(plan):
@@ -75,9 +74,9 @@ def publish_demo_progress(plan, until):
 
 
 @pytest.mark.parametrize("day", DATES, ids=str)
-def test_stored_and_fresh_assessments_agree_on_the_real_plan(gangmen, monkeypatch, day):
+def test_stored_and_fresh_assessments_agree_on_the_real_plan(gangmen, time_machine, day):
     publish_demo_progress(gangmen, DAY(2022, 10, 31))
-    on_day(monkeypatch, day)
+    on_day(time_machine, day)
     call_command("refresh_assessments", verbosity=0)
     assert_stored_agrees_with_fresh(gangmen)
     statuses = set(TargetAssessment.objects.values_list("status", flat=True))
@@ -86,9 +85,9 @@ def test_stored_and_fresh_assessments_agree_on_the_real_plan(gangmen, monkeypatc
 
 
 @pytest.mark.parametrize("day", DATES, ids=str)
-def test_stored_and_fresh_assessments_agree_on_a_generated_plan(monkeypatch, day):
+def test_stored_and_fresh_assessments_agree_on_a_generated_plan(time_machine, day):
     call_command("generate_synthetic", size="S", verbosity=0)
-    on_day(monkeypatch, day)
+    on_day(time_machine, day)
     call_command("refresh_assessments", verbosity=0)
     [plan] = Plan.objects.all()
     assert_stored_agrees_with_fresh(plan)
@@ -100,8 +99,8 @@ def test_generate_synthetic_stores_the_assessments_itself():
     assert_stored_agrees_with_fresh(plan)
 
 
-def test_approving_a_record_recomputes_the_assessment_in_its_transaction(office, monkeypatch):
-    on_day(monkeypatch, DAY(2022, 7, 1))
+def test_approving_a_record_recomputes_the_assessment_in_its_transaction(office, time_machine):
+    on_day(time_machine, DAY(2022, 7, 1))
     target = office.target_a
     assert target.stored_assessment.status == Status.NO_DATA
     record = make_record(target, DAY(2022, 6, 30), state=ProgressRecord.State.DRAFT, value=D(4))
@@ -114,8 +113,8 @@ def test_approving_a_record_recomputes_the_assessment_in_its_transaction(office,
         assert (stored.status, stored.latest_value) == (Status.ON_TRACK, D(4)), "before commit"
 
 
-def test_an_approved_correction_replaces_the_stored_figure(office, monkeypatch):
-    on_day(monkeypatch, DAY(2022, 7, 1))
+def test_an_approved_correction_replaces_the_stored_figure(office, time_machine):
+    on_day(time_machine, DAY(2022, 7, 1))
     target = office.target_a
     published = make_record(target, DAY(2022, 6, 30), value=D(4))
     published.value = D(1)
@@ -143,13 +142,13 @@ def test_a_new_stage_recomputes_a_milestone_target(plan):
     assert TargetAssessment.objects.get(target=target).status == Status.OVERDUE
 
 
-def test_refresh_assessments_moves_the_stored_date_on_with_the_days(plan, monkeypatch):
+def test_refresh_assessments_moves_the_stored_date_on_with_the_days(plan, time_machine):
     target = make_target(plan, "A9")
     make_record(target, DAY(2022, 3, 31), value=D(1))
-    on_day(monkeypatch, DAY(2022, 4, 1))
+    on_day(time_machine, DAY(2022, 4, 1))
     call_command("refresh_assessments", verbosity=0)
     assert TargetAssessment.objects.get(target=target).status == Status.AT_RISK
-    on_day(monkeypatch, DAY(2022, 5, 10))
+    on_day(time_machine, DAY(2022, 5, 10))
     call_command("refresh_assessments", verbosity=0)
     stored = TargetAssessment.objects.get(target=target)
     assert (stored.on, stored.status) == (DAY(2022, 5, 10), Status.AT_RISK), "judged on its record"
@@ -166,13 +165,13 @@ def test_the_lists_read_the_stored_assessment_on_the_default_date_only(client, p
     assert "status-achieved" in page, "another date is assessed afresh"
 
 
-def test_a_stored_assessment_for_another_day_is_not_served(client, plan, monkeypatch):
+def test_a_stored_assessment_for_another_day_is_not_served(client, plan, time_machine):
     target = make_target(plan, "A9")
     make_record(target, DAY(2022, 3, 31), value=D(5))
-    on_day(monkeypatch, DAY(2022, 2, 1))
+    on_day(time_machine, DAY(2022, 2, 1))
     call_command("refresh_assessments", verbosity=0)
     assert TargetAssessment.objects.get(target=target).status == Status.NO_DATA
-    on_day(monkeypatch, DAY(2022, 4, 1))  # the daily run has not happened yet
+    on_day(time_machine, DAY(2022, 4, 1))  # the daily run has not happened yet
     rows = client.get(f"/api/v1/plans/{plan.jurisdiction.slug}/2022/targets").json()["items"]
     assert [(row["status"], row["status_on"]) for row in rows] == [("achieved", "2022-04-01")]
 

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.conftest import make_record
 from tracking.evidence import sniff_kind
@@ -341,9 +340,9 @@ def test_admin_approve_action_skips_records_outside_the_portfolio(client, office
 
 
 def test_admin_home_shows_who_reported_who_is_late_and_the_review_queue(
-    client, office, monkeypatch
+    client, office, time_machine
 ):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2022, 4, 11))
+    time_machine.move_to(datetime.date(2022, 4, 11))
     make_record(office.target_a, MARCH, state=State.SUBMITTED, value=D(1))
     client.force_login(office.leader)
     body = client.get(reverse("admin:index")).content.decode()
