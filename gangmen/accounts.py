@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracking import access
+from tracking import roles
 
 
 class LoginThrottle(AxesDatabaseHandler):
@@ -51,7 +51,7 @@ class LoginThrottle(AxesDatabaseHandler):
 def needs_two_factor(user):
     """Leaders and administrators, when REQUIRE_2FA is on."""
     return settings.REQUIRE_2FA and (
-        access.is_administrator(user) or access.LEADER in access.roles(user)
+        roles.is_administrator(user) or roles.LEADER in roles.held_by(user)
     )
 
 

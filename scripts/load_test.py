@@ -104,7 +104,7 @@ def set_up_site(env):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from tracking import access
+    from tracking import roles
     from tracking.models import Plan, Target, Unit
 
     plan = Plan.objects.current()
@@ -112,7 +112,7 @@ def set_up_site(env):
     targets = list(Target.objects.filter(plan=plan, kind=Target.Kind.AMOUNT))
     for target in targets:
         target.co_units.add(unit)
-    reporters = Group.objects.get(name=access.REPORTER)
+    reporters = Group.objects.get(name=roles.REPORTER)
     for number in range(OFFICIALS):
         user = get_user_model().objects.create_user(
             f"official{number}", password=PASSWORD, is_staff=True
@@ -121,7 +121,7 @@ def set_up_site(env):
         unit.members.add(user)
     # A leader in no unit reviews every target.
     leader = get_user_model().objects.create_user("leader", password=PASSWORD, is_staff=True)
-    leader.groups.add(Group.objects.get(name=access.LEADER))
+    leader.groups.add(Group.objects.get(name=roles.LEADER))
     public = [
         "/",
         plan.get_absolute_url(),

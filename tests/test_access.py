@@ -313,3 +313,28 @@ def test_stages_and_their_history_follow_the_scope_of_their_target(client, offic
     deleted = reverse("admin:tracking_milestone_history", args=[other_stage.pk])
     other_stage.delete()
     assert client.get(deleted).status_code == 403, "deleted stages are looked up in history too"
+
+
+def _tracking_imports(nodes):
+    """The tracking modules these statements import (`from tracking import x`: tracking.x)."""
+    import ast
+
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module == "tracking":
+            found |= {f"tracking.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tracking."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("tracking")}
+    return found
+
+
+def test_access_builds_on_the_models_and_the_models_never_import_access():
+    import ast
+    from pathlib import Path
+
+    access = ast.parse(Path("tracking/access.py").read_text())
+    models = ast.parse(Path("tracking/models.py").read_text())
+    assert "tracking.models" in _tracking_imports(access.body), "access imports models at its top"
+    assert "tracking.access" not in _tracking_imports(ast.walk(models)), "nor late: no cycle"

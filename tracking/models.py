@@ -6,8 +6,9 @@ Figures are Decimals in the unit the report prints them in (17.1 with unit 亿�
 units is never done silently.
 
 Officials belong to units (Unit.members); a progress record moves DRAFT → SUBMITTED → PUBLISHED or
-RETURNED (or is WITHDRAWN) through its transition methods, each leaving a ReviewEvent. Who may do
-what is decided in tracking/access.py; every model here keeps its history (django-simple-history).
+RETURNED (or is WITHDRAWN) through its transition methods, each leaving a ReviewEvent. Who may see
+which rows is in the QuerySets' scopes below (tracking/access.py explains the rule and checks
+single objects); every model here keeps its history (django-simple-history).
 """
 
 import datetime
@@ -16,7 +17,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -25,11 +26,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import choices, figures, status
+from tracking import choices, figures, roles, status
 from tracking.evidence import validate_evidence_file
 
 PERCENT = "%"
 FIGURE = {"max_digits": 16, "decimal_places": 4}
+
+
+# The two row scopes that need no query: kept as objects so that a check can say "all" or
+# "none" without asking the database (tracking/access.py).
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def _through_target(scope):
+    """A scope on Target as a scope on the rows that belong to a target."""
+    if scope is EVERYTHING or scope is NOTHING:
+        return scope
+    return Q(target__in=Target.objects.filter(scope).values("pk"))
+
+
+def _targets_allowed(scope, records):
+    """The ids of the records' targets inside a scope, in one query for any number of records."""
+    if scope is EVERYTHING or scope is NOTHING:
+        return scope
+    target_ids = {record.target_id for record in records}
+    return set(Target.objects.filter(scope).filter(pk__in=target_ids).values_list("pk", flat=True))
 
 
 def local_minute(moment):
@@ -298,17 +320,47 @@ class TargetQuerySet(models.QuerySet):
         stays on this table (no join), so every page that shows the report's order asks."""
         return self.order_by("plan_id", "area__position", "position", "pk")
 
-    # The scopes below delegate to tracking/access.py, the one home of the permission rule
-    # (imported late: it imports these models).
-    def visible_to(self, user):
-        from tracking import access
+    # The row scopes of the permission rule (tracking/access.py explains it and checks single
+    # objects with them): a *_condition() is the Q on Target, a *_to()/_by() the filtered set.
+    def visible_condition(self, user):
+        if not user.is_active or not user.has_perm("tracking.view_target"):
+            return NOTHING
+        return EVERYTHING if roles.sees_everything(user) else self._units_condition(user)
 
-        return self.filter(access.visible_targets(user))
+    def reportable_condition(self, user):
+        """Targets the user may add progress records to (and import records for)."""
+        if not user.has_perm("tracking.add_progressrecord"):
+            return NOTHING
+        if roles.is_administrator(user) or roles.STATISTICIAN in roles.held_by(user):
+            return EVERYTHING
+        return self._units_condition(user)
+
+    def portfolio_condition(self, user):
+        """A leader's portfolio: their units' targets, or every target for a leader of no unit."""
+        if roles.is_administrator(user):
+            return EVERYTHING
+        if roles.LEADER not in roles.held_by(user):
+            return NOTHING
+        return self._units_condition(user) if roles.unit_ids(user) else EVERYTHING
+
+    def reviewable_condition(self, user):
+        return self.portfolio_condition(user) if roles.may_review(user) else NOTHING
+
+    def changeable_condition(self, user):
+        if not user.has_perm("tracking.change_target"):
+            return NOTHING
+        if roles.is_administrator(user) or roles.STATISTICIAN in roles.held_by(user):
+            return EVERYTHING
+        return self.portfolio_condition(user)
+
+    def _units_condition(self, user):
+        return Q(pk__in=Target.objects.of_units(roles.unit_ids(user)).values("pk"))
+
+    def visible_to(self, user):
+        return self.filter(self.visible_condition(user))
 
     def reportable_by(self, user):
-        from tracking import access
-
-        return self.filter(access.reportable_targets(user))
+        return self.filter(self.reportable_condition(user))
 
     def of_units(self, unit_ids):
         """Targets a unit leads or helps with; a target is counted once."""
@@ -779,15 +831,20 @@ class ProgressRecordQuerySet(models.QuerySet):
         """The records the public may see."""
         return self.filter(self.published_condition())
 
-    def visible_to(self, user):
-        from tracking import access  # imported late: access imports these models
+    # Records are scoped through their target (TargetQuerySet's conditions).
+    def visible_condition(self, user):
+        if not user.has_perm("tracking.view_progressrecord"):
+            return NOTHING
+        return _through_target(Target.objects.visible_condition(user))
 
-        return self.filter(access.visible_records(user))
+    def reviewable_condition(self, user):
+        return _through_target(Target.objects.reviewable_condition(user))
+
+    def visible_to(self, user):
+        return self.filter(self.visible_condition(user))
 
     def reviewable_by(self, user):
-        from tracking import access
-
-        return self.filter(access.reviewable_records(user))
+        return self.filter(self.reviewable_condition(user))
 
     def for_plan(self, plan):
         return self.filter(target__plan=plan)
@@ -1019,6 +1076,15 @@ class ProgressRecord(VersionedModel):
         6.5% is 18.2115亿元); None for other kinds or without a baseline."""
         return self.target.level_implied_by(self.growth_pct)
 
+    def is_own_correction_of(self, user, portfolio=None):
+        """Is this a correction the user (a leader) entered on their portfolio? They submit it
+        themselves (correct()). portfolio: what _targets_allowed() found for it, if known."""
+        if self.entered_by_id is None or self.entered_by_id != user.pk:
+            return False
+        if portfolio is None:
+            portfolio = _targets_allowed(Target.objects.portfolio_condition(user), [self])
+        return portfolio is EVERYTHING or (portfolio is not NOTHING and self.target_id in portfolio)
+
     def is_authored_by(self, user):
         """Did this user enter the figure, last change it or submit it? Then another reviewer
         must approve it (four eyes), unless settings.ALLOW_SELF_APPROVAL."""
@@ -1178,6 +1244,41 @@ class ReviewEvent(models.Model):
         return f"{self.get_action_display()} · {self.actor} · {local_minute(self.at)}"
 
     @classmethod
+    def _check_permission(cls, user, action, records):
+        """Raise PermissionDenied unless the user may move every one of these records by this
+        review action (the rule of tracking/access.py); the message says why and who may
+        instead. One query for many records."""
+        portfolio = NOTHING
+        if action in (cls.Action.SUBMIT, cls.Action.WITHDRAW):
+            allowed = _targets_allowed(Target.objects.reportable_condition(user), records)
+            if action == cls.Action.SUBMIT and allowed is not EVERYTHING:
+                portfolio = _targets_allowed(Target.objects.portfolio_condition(user), records)
+            who = _("本单位的填报员或统计人员")
+        else:
+            allowed = _targets_allowed(Target.objects.reviewable_condition(user), records)
+            who = _("分管该目标的审核领导")
+        for record in records:
+            in_scope = allowed is EVERYTHING or (
+                allowed is not NOTHING and record.target_id in allowed
+            )
+            if not in_scope and not record.is_own_correction_of(user, portfolio):
+                raise PermissionDenied(
+                    _("您无权对该记录执行“%(action)s”，只有%(who)s可以。")
+                    % {"action": action.label, "who": who}
+                )
+            if (
+                action == cls.Action.APPROVE
+                and record.is_authored_by(user)
+                and not settings.ALLOW_SELF_APPROVAL
+            ):
+                raise PermissionDenied(
+                    _(
+                        "这条记录由您填报、修改或提交，不能由您本人审核通过（四眼原则）；"
+                        "请由另一位分管该目标的审核领导审核。"
+                    )
+                )
+
+    @classmethod
     def prepare(cls, records, user, action, reason=""):
         """The one place that moves records through review: check that every record may take
         this step (its state, and tracking/access.py for this user), move them in memory and
@@ -1187,8 +1288,6 @@ class ReviewEvent(models.Model):
         (ProgressRecord._transition); the spreadsheet import saves thousands in bulk with the
         same check and bulk_create()s the events.
         """
-        from tracking import access  # imported late: access imports these models
-
         source_states, new_state = cls.TRANSITIONS[action]
         for record in records:
             if record.state not in source_states:
@@ -1197,7 +1296,7 @@ class ReviewEvent(models.Model):
                     % {"state": record.get_state_display(), "action": action.label},
                     code="invalid_transition",
                 )
-        access.check_transition(user, action, records)
+        cls._check_permission(user, action, records)
         reason = reason.strip()
         if action in cls.NEEDS_REASON and not reason:
             raise ValidationError(
