@@ -566,14 +566,8 @@ class ProgressRecordAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
     @admin.action(description=_("审核通过并发布"), permissions=["review"])
     def approve_records(self, request, queryset):
         def approve(record):
-            warnings = record.approval_warnings()
-            record.approve(by=request.user)
-            for warning in warnings:
-                self.message_user(
-                    request,
-                    _("%(record)s 已发布，请核对：") % {"record": record} + warning,
-                    messages.WARNING,
-                )
+            for warning in record.approve(by=request.user):
+                self.message_user(request, warning, messages.WARNING)
 
         self._transition_each(request, queryset, approve)
 

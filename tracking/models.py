@@ -1096,8 +1096,14 @@ class ProgressRecord(VersionedModel):
         self._transition(by, ReviewEvent.Action.SUBMIT, reason, validated=validated)
 
     def approve(self, *, by):
-        """Publish a submitted record: from now on the public pages count it."""
+        """Publish a submitted record: from now on the public pages count it. Returns what the
+        reviewer should check again (approval_warnings(), read before the record changed), each
+        naming the record, for the page that approved it to show."""
+        warnings = self.approval_warnings()
         self._transition(by, ReviewEvent.Action.APPROVE)
+        return [
+            _("%(record)s 已发布，请核对：") % {"record": self} + warning for warning in warnings
+        ]
 
     def return_for_changes(self, *, by, reason):
         """Send a submitted record back to its unit with a reason the reporter will read."""

@@ -181,9 +181,8 @@ def review_list(request):
 def _approve_each(request, records):
     approved = 0
     for record in records:
-        warnings = record.approval_warnings()
         try:
-            record.approve(by=request.user)
+            warnings = record.approve(by=request.user)
         except (PermissionDenied, EditConflict) as refusal:
             messages.error(request, f"{record}：{refusal}")
         except ValidationError as error:
@@ -191,9 +190,7 @@ def _approve_each(request, records):
         else:
             approved += 1
             for warning in warnings:
-                messages.warning(
-                    request, _("%(record)s 已发布，请核对：") % {"record": record} + warning
-                )
+                messages.warning(request, warning)
     if approved:
         messages.success(request, _("已审核通过并发布 %(count)s 条记录。") % {"count": approved})
 
