@@ -116,8 +116,12 @@ CASES = [
 ]
 
 
-def test_matrix_covers_every_role_and_action():
-    assert all(set(actions) == set(ACTIONS) for actions in MATRIX.values())
+def test_the_matrix_covers_every_role_the_site_creates_and_every_action(office):
+    from django.contrib.auth.models import Group
+
+    covered = {group.name for role in MATRIX for group in getattr(office, role).groups.all()}
+    assert set(Group.objects.values_list("name", flat=True)) == covered, "a role without rows"
+    assert all(set(actions) == set(ACTIONS) for actions in MATRIX.values()), "an action left out"
 
 
 @pytest.mark.parametrize(("role", "action", "side", "expected"), CASES)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_record
-from tracking.models import ProgressRecord, ReviewEvent
+from tracking.models import ImportRun, ProgressRecord, ReviewEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,7 @@ def test_history_shows_labels_figures_as_written_and_local_times(client, office)
     assert "None" not in body and "版本号" not in body, "no placeholder, no edit counter"
 
 
-def test_review_events_and_import_runs_are_named_in_local_time(office, settings):
-    assert settings.TIME_ZONE == "Asia/Shanghai"
+def test_review_events_and_import_runs_are_named_in_local_time(office):
     record = make_record(office.target_a, MARCH, state=ProgressRecord.State.SUBMITTED, value=D(2))
     event = ReviewEvent(
         record=record,
@@ -52,6 +51,8 @@ def test_review_events_and_import_runs_are_named_in_local_time(office, settings)
         at=datetime.datetime(2022, 3, 31, 16, 30, tzinfo=datetime.UTC),
     )
     assert str(event) == "审核通过并发布 · leader · 2022-04-01 00:30"
+    run = ImportRun(file_name="3月进度.xlsx", imported_at=event.at)
+    assert str(run) == "3月进度.xlsx @ 2022-04-01 00:30"
 
 
 @pytest.mark.parametrize(

@@ -97,11 +97,3 @@ def test_the_api_carries_the_english_names(client, gangmen):
     assert m1["name_en"] == "Growth of gross regional product"
     assert m1["area_en"] == "Main targets of economic and social development"
     assert m1["unit_en"] == "hundred million yuan"
-
-
-def test_loading_the_report_again_changes_nothing(gangmen):
-    from django.core.management import call_command
-
-    before = Target.history.count()
-    call_command("load_report", REPORT_DATA, verbosity=0)
-    assert Target.history.count() == before

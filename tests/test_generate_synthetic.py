@@ -86,6 +86,6 @@ def test_larger_sizes_repeat_the_real_targets_with_numbered_codes_and_a_valid_re
 @pytest.mark.parametrize(
     ("size", "records"), [("S", 792), ("M", 180_000), ("L", 1_800_000)], ids=["S", "M", "L"]
 )
-def test_sizes_give_the_record_counts_of_the_issue(size, records):
+def test_the_size_table_promises_the_record_counts_of_the_issue(size, records):
     per_plan = SIZES[size].targets_per_plan or 66
     assert SIZES[size].plans * per_plan * 12 == records

@@ -59,10 +59,17 @@ def test_production_refuses_to_start_with_a_weak_secret_key(secret_key, error):
     assert result.returncode == 1 and error in result.stderr, result.stderr[-500:]
 
 
-def test_the_placeholder_is_the_one_in_env_example():
-    from gangmen.checks import _example_secret_key
+def test_whatever_placeholder_env_example_carries_is_refused(settings):
+    """The check reads the placeholder from .env.example itself, not from a copy of it."""
+    from django.core import checks
 
-    assert _example_secret_key() == "change-me-to-a-long-random-string"
+    (placeholder,) = re.findall(r"^SECRET_KEY=(.*)$", (REPO / ".env.example").read_text(), re.M)
+    settings.DEBUG = False
+    settings.SECRET_KEY = placeholder.strip()
+    found = [error.id for error in checks.run_checks(tags=[checks.Tags.security])]
+    assert "gangmen.E001" in found, (placeholder, found)
+    settings.SECRET_KEY = "x" * 50 + placeholder.strip()
+    assert "gangmen.E001" not in [e.id for e in checks.run_checks(tags=[checks.Tags.security])]
 
 
 def test_a_strong_key_lets_the_wsgi_application_load():
@@ -109,20 +116,54 @@ def test_migrate_refuses_while_an_account_accepts_the_demo_password(settings, dj
         call_command("migrate", skip_checks=False, verbosity=0)
 
 
-def test_production_settings_send_a_strict_csp_and_compressed_static_files():
+# Collect the static files as the container does, then ask the site as a browser would: the
+# headers, the cookies and the static files production serves (no page here needs a database).
+PRODUCTION_REQUESTS = """
+import json, os
+from django.conf import settings
+settings.STATIC_ROOT = os.environ["COLLECTED_STATIC_ROOT"]
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+client = Client(HTTP_HOST="tracker.example.gov.cn")
+page = client.get("/admin/login/", secure=True)
+plain = client.get("/admin/login/")
+css_url = static("tracking/admin.css")
+css = client.get(css_url, secure=True, HTTP_ACCEPT_ENCODING="br, gzip")
+print(json.dumps({
+    "status": page.status_code,
+    "headers": dict(page.headers),
+    "csrf_cookie_secure": page.cookies["csrftoken"]["secure"],
+    "plain": [plain.status_code, plain.get("Location")],
+    "css": [css.status_code, css.get("Content-Encoding"), css.get("Cache-Control"), css_url],
+}))
+"""
+
+
+def test_production_serves_a_strict_csp_over_https_only_and_compressed_static_files(tmp_path):
     from whitenoise.compress import Compressor
 
-    script = (
-        "import json; from django.conf import settings as s; from csp.utils import build_policy;"
-        "print(json.dumps([build_policy(s.CONTENT_SECURITY_POLICY['DIRECTIVES']),"
-        " 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, s.STORAGES['staticfiles']['BACKEND']]))"
-    )
-    result = run_in_production("shell", "--no-imports", "-c", script)
-    policy, has_middleware, static_storage = json.loads(result.stdout)
+    result = run_in_production(
+        "shell", "--no-imports", "-c", PRODUCTION_REQUESTS,
+        COLLECTED_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'absent' / 'no.sqlite3'}",  # a query would fail
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    served = json.loads(result.stdout)
+    assert served["status"] == 200
+    headers = served["headers"]
+    policy = headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy, policy
     assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy, policy
-    assert has_middleware
-    assert static_storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000"), headers
+    assert (headers["X-Frame-Options"], headers["X-Content-Type-Options"]) == ("DENY", "nosniff")
+    assert served["csrf_cookie_secure"], "the CSRF cookie travels over HTTPS only"
+    assert served["plain"] == [301, "https://tracker.example.gov.cn/admin/login/"]
+    status, encoding, caching, url = served["css"]
+    assert status == 200 and re.search(r"admin\.[0-9a-f]{12}\.css$", url), served["css"]
+    assert encoding == "br", "whitenoise serves the brotli file it wrote at collectstatic"
+    assert "immutable" in caching, caching
     assert Compressor(quiet=True).use_brotli, "whitenoise writes .br files only with brotli"
 
 

@@ -255,10 +255,15 @@ def test_a_date_written_any_accepted_way_reads_back_as_itself(day):
     assert (month_end + datetime.timedelta(days=1)).day == 1, "a month means its last day"
 
 
+# What Excel, WPS and LibreOffice take for the start of a formula (OWASP's CSV injection list),
+# written here, not read from tracking/cells.py, so that dropping one there fails here.
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 @PROPERTY
 @given(text=st.text(max_size=40).map(str.strip))
 def test_exported_text_is_inert_and_imports_back_unchanged(text):
     exported = escape_formula(text)
     assume(not cells._NUMBER.match(text))
-    assert not exported.startswith(cells.FORMULA_STARTS), exported
+    assert not exported.startswith(SPREADSHEET_FORMULA_STARTS), exported
     assert cells.parse_text(exported) == text

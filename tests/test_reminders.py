@@ -90,9 +90,24 @@ def test_right_password_logs_in_through_the_throttled_backend(client, office):
     assert response.status_code == 302 and response["Location"] == "/office/"
 
 
-def test_sessions_expire(settings):
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+@pytest.mark.django_db
+def test_a_session_ends_with_the_browser_and_after_two_idle_hours_not_while_in_use(
+    client, office, time_machine
+):
+    login_at = datetime.datetime(2022, 7, 5, 9, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(login_at, tick=False)
+    response = client.post(
+        reverse("admin:login"), {"username": "reporter_a", "password": "pw", "next": "/office/"}
+    )
+    cookie = response.cookies["sessionid"]
+    assert not cookie["expires"] and not cookie["max-age"], "a cookie the browser forgets"
+    hour = datetime.timedelta(hours=1)
+    for used_at in (1.9 * hour, 3.8 * hour):  # each request moves the end on by two hours
+        time_machine.move_to(login_at + used_at, tick=False)
+        assert client.get(reverse("office:my_targets")).status_code == 200, used_at
+    time_machine.move_to(login_at + 5.9 * hour, tick=False)  # 2 h 6 min after the last request
+    response = client.get(reverse("office:my_targets"))
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
 @pytest.mark.parametrize(

@@ -40,5 +40,13 @@ def test_unclear_debug_value_is_refused(value):
     assert "DEBUG must be" in result.stderr
 
 
-def test_defaults_are_chinese_and_shanghai(settings):
-    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE) == ("zh-hans", "Asia/Shanghai")
+def test_without_a_chosen_language_dates_are_written_in_chinese_on_shanghai_time():
+    import datetime
+
+    from django.template import engines
+    from django.utils import translation
+
+    translation.deactivate()  # as a request that chose no language: the default applies
+    template = engines["django"].from_string('{{ at|date:"Y年n月j日 H:i l" }}')
+    at = datetime.datetime(2022, 3, 31, 16, 30, tzinfo=datetime.UTC)
+    assert template.render({"at": at}) == "2022年4月1日 00:30 星期五"

@@ -142,7 +142,9 @@ def test_a_bad_date_is_refused_with_a_message(client, supervised):
     assert "输入一个有效的日期。" in response.content.decode()
 
 
-def test_the_word_document(client, supervised):
+def test_the_word_document_gives_the_title_the_tally_and_the_lagging_task_with_its_reason(
+    client, supervised
+):
     client.force_login(make_user("leader", roles.LEADER))
     response = client.get(_url(supervised, on=ON, format="docx"))
     assert response["Content-Disposition"] == (
@@ -170,7 +172,9 @@ def test_the_word_document(client, supervised):
     ]
 
 
-def test_the_workbook(client, supervised):
+def test_the_workbook_has_a_sheet_per_part_of_the_report_with_units_and_overdue_reasons(
+    client, supervised
+):
     client.force_login(make_user("statistician", roles.STATISTICIAN))
     response = client.get(_url(supervised, on=ON, format="xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(response.content))

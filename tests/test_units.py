@@ -44,7 +44,11 @@ def test_figures_in_an_unrelated_unit_are_refused(from_unit, to_unit, message):
     assert str(raised.value) == message
 
 
-def test_known_units_put_longer_names_first_so_wan_yuan_is_not_read_as_yuan():
-    names = units.known_units()
-    assert names.index("万元") < names.index("元")
-    assert names.index("万亩") < names.index("亩")
+@pytest.mark.parametrize(
+    ("cell", "unit", "expected"),
+    [("3万元", "元", D(30000)), ("3万亩", "亩", D(30000)), ("3元", "万元", D("0.0003"))],
+)
+def test_a_cell_in_wan_yuan_is_read_as_wan_yuan_not_as_yuan(cell, unit, expected):
+    from tracking import cells
+
+    assert cells.parse_quantity(cell, unit) == expected
