@@ -10,9 +10,9 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tracking import cells, status
-from tracking.spreadsheets import escape_formula
-from tracking.status import Status, TargetFacts
+from tracking.rules import status
+from tracking.rules.status import Status, TargetFacts
+from tracking.spreadsheets import cells, escape_formula
 
 # Deterministic in CI (no flaky failure depending on the seed), no per-example deadline on a
 # shared 2-core machine.

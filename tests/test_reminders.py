@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import make_record
 from tracking.models import ProgressRecord
-from tracking.reporting import period_before
+from tracking.rules.reporting import period_before
 
 DAY = datetime.date
 
@@ -104,7 +104,7 @@ def test_sessions_expire(settings):
     ],
 )
 def test_a_plans_reporting_periods_end_with_its_year(plan, today, period):
-    from tracking.reporting import current_period
+    from tracking.rules.reporting import current_period
 
     found = current_period(today, plan)
     assert (found.starts_on, found.ends_on) == period

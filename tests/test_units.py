@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tracking import units
+from tracking.rules import units
 
 
 @pytest.mark.parametrize(

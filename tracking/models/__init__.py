@@ -7,7 +7,7 @@ units is never done silently.
 
 Officials belong to units (Unit.members); a progress record moves DRAFT → SUBMITTED → PUBLISHED or
 RETURNED (or is WITHDRAWN) through its transition methods, each leaving a ReviewEvent. Who may see
-which rows is in the QuerySets' scopes below (tracking/access.py explains the rule and checks
+which rows is in the QuerySets' scopes below (tracking/rules/access.py explains the rule and checks
 single objects); every model here keeps its history (django-simple-history).
 
 Each concern is a module of this package; every name is imported here, so that

@@ -11,7 +11,7 @@ FIGURE = {"max_digits": 16, "decimal_places": 4}
 
 
 # The two row scopes that need no query: kept as objects so that a check can say "all" or
-# "none" without asking the database (tracking/access.py).
+# "none" without asking the database (tracking/rules/access.py).
 NOTHING = Q(pk__in=[])
 EVERYTHING = Q()
 

@@ -10,9 +10,9 @@ from tracking.models.plans import Jurisdiction, Plan
 from tracking.models.results import PreviousYearResult
 from tracking.models.targets import Target
 
-# Report drafts (issue 16): a work report read by tracking/report_parser.py, waiting for
+# Report drafts (issue 16): a work report read by tracking/drafting/report_parser.py, waiting for
 # staff to accept, edit or drop each proposal. Nothing here is public;
-# tracking/report_drafts.py turns an accepted draft into a Plan.
+# tracking/drafting/report_drafts.py turns an accepted draft into a Plan.
 
 
 class ReportDraft(models.Model):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import choices, figures
 from tracking.evidence import validate_evidence_file
 from tracking.models.base import EVERYTHING, FIGURE, NOTHING, PERCENT, VersionedModel, local_minute
 from tracking.models.targets import Milestone, Target
+from tracking.rules import choices, figures
 
 
 def _through_target(scope):
@@ -465,7 +465,7 @@ class ReviewEvent(models.Model):
     @classmethod
     def _check_permission(cls, user, action, records):
         """Raise PermissionDenied unless the user may move every one of these records by this
-        review action (the rule of tracking/access.py); the message says why and who may
+        review action (the rule of tracking/rules/access.py); the message says why and who may
         instead. One query for many records."""
         portfolio = NOTHING
         if action in (cls.Action.SUBMIT, cls.Action.WITHDRAW):
@@ -500,7 +500,7 @@ class ReviewEvent(models.Model):
     @classmethod
     def prepare(cls, records, user, action, reason=""):
         """The one place that moves records through review: check that every record may take
-        this step (its state, and tracking/access.py for this user), move them in memory and
+        this step (its state, and tracking/rules/access.py for this user), move them in memory and
         return their unsaved events. Raises before changing anything if one may not.
 
         The phone form, the admin and the review page save one record at a time

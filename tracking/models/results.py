@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import choices
 from tracking.models.base import FIGURE, VersionedModel
 from tracking.models.plans import Plan
+from tracking.rules import choices
 
 
 class PreviousYearResult(VersionedModel):

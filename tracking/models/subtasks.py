@@ -10,7 +10,7 @@ from tracking.models.plans import Unit
 from tracking.models.targets import Target
 
 # Decomposition (issue 16): the office splits a target into sub-tasks, each with its lead unit,
-# leader in charge, measures and monthly nodes. tracking/decomposition.py derives the parent's
+# leader in charge, measures and monthly nodes. tracking/rules/decomposition.py derives the parent's
 # progress from the nodes; the target's public status stays its own records'.
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracking import choices, roles, status
+from tracking import roles
 from tracking.models.base import EVERYTHING, FIGURE, NOTHING, PERCENT, VersionedModel
 from tracking.models.plans import Plan, TaskArea, Unit
+from tracking.rules import choices, status
 
 
 class TargetQuerySet(models.QuerySet):
@@ -25,7 +26,7 @@ class TargetQuerySet(models.QuerySet):
         stays on this table (no join), so every page that shows the report's order asks."""
         return self.order_by("plan_id", "area__position", "position", "pk")
 
-    # The row scopes of the permission rule (tracking/access.py explains it and checks single
+    # The row scopes of the permission rule (tracking/rules/access.py explains it and checks single
     # objects with them): a *_condition() is the Q on Target, a *_to()/_by() the filtered set.
     def visible_condition(self, user):
         if not user.is_active or not user.has_perm("tracking.view_target"):
@@ -322,7 +323,7 @@ class Target(VersionedModel):
 
     def assess(self, on=None, *, explain=True):
         """This target's status on a date, from its published records (see
-        tracking/status.py);
+        tracking/rules/status.py);
         ``explain=False`` leaves out the explanation text only the target page shows.
 
         Uses the records prefetched by TargetQuerySet.with_progress() when present.
@@ -424,7 +425,7 @@ class Milestone(models.Model):
 class TargetAssessmentQuerySet(models.QuerySet):
     def refresh(self, targets):
         """Recompute and store the assessment of ``targets`` (a Target queryset) on the date
-        their plan judges on by default: tracking/status.py decides, as for a page asked for
+        their plan judges on by default: tracking/rules/status.py decides, as for a page asked for
         that date. Called in the transaction that changes the published data (and daily by
         ``manage.py refresh_assessments``, as the expected pace moves with the date)."""
         stored = []

@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracking import access, supervision, supervision_documents
-from tracking.import_admin import XLSX_TYPE
-from tracking.views import get_plan
+from tracking.office import supervision, supervision_documents
+from tracking.public.views import get_plan
+from tracking.rules import access
+from tracking.spreadsheets.import_admin import XLSX_TYPE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tracking import figures, units
 from tracking.models import PreviousYearResult, Target
+from tracking.rules import figures, units
 from tracking.spreadsheets import escape_formula
 
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

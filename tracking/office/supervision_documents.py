@@ -1,6 +1,7 @@
 """The supervision report as a Word document (to edit and send) and as an XLSX workbook.
 
-Both are written from a tracking.supervision.SupervisionReport, the same object the page shows.
+Both are written from a tracking.office.supervision.SupervisionReport, the same object the page
+shows.
 Every text cell of the workbook goes through spreadsheets.escape_formula.
 """
 
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tracking import decomposition
-from tracking.choices import Status
+from tracking.rules import decomposition
+from tracking.rules.choices import Status
 from tracking.spreadsheets import escape_formula
 
 

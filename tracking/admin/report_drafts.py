@@ -1,7 +1,7 @@
 """The admin flow from a work report to a plan: upload or paste (add a 报告草稿), review every
 proposal on the 草稿建议 list (accept, edit or drop each), then confirm to create the plan.
 
-Every page and action asks tracking/access.py `can_draft_plans`: administrators and statistics
+Every page and action asks tracking/rules/access.py `can_draft_plans`: administrators and statistics
 staff only. A draft that has become a plan is read-only.
 """
 
@@ -15,9 +15,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tracking import access, report_drafts
 from tracking.admin import HistoryAdmin  # imported at the end of tracking.admin
+from tracking.drafting import report_drafts
 from tracking.models import Proposal, ProposedArea, ReportDraft
+from tracking.rules import access
 
 
 class DraftRulesMixin:

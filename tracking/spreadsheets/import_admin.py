@@ -25,8 +25,9 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import BaseStorage
 
-from tracking import spreadsheets, workbooks
+from tracking import spreadsheets
 from tracking.models import PendingImport, Plan
+from tracking.spreadsheets import workbooks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How long an uploaded file waits for its confirmation before it is thrown away.
@@ -118,7 +119,8 @@ class SpreadsheetExportMixin(ExportMixin):
 class SpreadsheetImportExportMixin(SpreadsheetExportMixin, ImportExportMixin):
     """Import (preview, confirm) and export of targets, progress and previous-year results.
 
-    The ModelAdmin sets ``resource_classes = [TheResource]`` from tracking/resources.py.
+    The ModelAdmin sets ``resource_classes = [TheResource]`` from
+    tracking/spreadsheets/resources.py.
     """
 
     formats = [spreadsheets.SafeXLSX, spreadsheets.SafeCSV]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tracking import converters, report_views, supervision_views, views  # noqa: F401 - converters
+from tracking.office import supervision_views
+from tracking.public import converters, report_views, views  # noqa: F401 - converters
 
 app_name = "tracking"
 

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from tracking import units
+from tracking.rules import units
 
 # Characters that make a spreadsheet read a cell as a formula; exports prefix them with "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -145,7 +145,7 @@ def parse_quantity(value, unit, stated_unit=""):
 
     The unit the figure is given in is, in order: the unit written in the cell, else
     ``stated_unit`` (from the column header or the row's 计量单位 column), else ``unit`` itself.
-    A different unit is converted by tracking.units or refused; never taken as is.
+    A different unit is converted by tracking.rules.units or refused; never taken as is.
     """
     return read_quantity(value, unit, stated_unit)[0]
 

@@ -1,17 +1,17 @@
 """Sub-tasks (分解任务) in the admin, with their monthly nodes inline.
 
 Who may do what follows the target: a sub-task is seen by those who see its target and changed
-by those who may change its target (tracking/access.py); the parent's derived progress is shown
-beside each sub-task's nodes.
+by those who may change its target (tracking/rules/access.py); the parent's derived progress is
+shown beside each sub-task's nodes.
 """
 
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tracking import access, decomposition
 from tracking.admin import HistoryAdmin  # imported at the end of tracking.admin
 from tracking.models import SubTask, SubTaskNode, Target, Unit
+from tracking.rules import access, decomposition
 
 
 class SubTaskNodeInline(admin.TabularInline):

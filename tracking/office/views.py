@@ -1,7 +1,7 @@
 """The officials' pages under /office/: my targets, progress entry, review, evidence downloads.
 
-Every view fetches through an access helper that filters by tracking/access.py, so a guessed URL
-for another unit's target or record is a 404 (or 403 when the row is visible but not theirs to
+Every view fetches through an access helper that filters by tracking/rules/access.py, so a guessed
+URL for another unit's target or record is a 404 (or 403 when the row is visible but not theirs to
 change) and never a page. Every page is personal and internal: never stored by a browser or a
 proxy (Cache-Control: no-store).
 """
@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from tracking import access
-from tracking.forms import BulkApproveForm, ProgressEntryForm, ReviewForm
 from tracking.models import EditConflict, EvidenceFile, Plan, ProgressRecord, Target
-from tracking.reporting import current_period
+from tracking.office.forms import BulkApproveForm, ProgressEntryForm, ReviewForm
+from tracking.rules import access
+from tracking.rules.reporting import current_period
 
 
 def _get_target_to_report_on(user, pk):

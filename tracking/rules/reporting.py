@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracking.choices import Period
+from tracking.rules.choices import Period
 
 MONTHS_PER_PERIOD = {Period.MONTH: 1, Period.QUARTER: 3}
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    """Where a target stands on a date (the rule in tracking/status.py)."""
+    """Where a target stands on a date (the rule in tracking/rules/status.py)."""
 
     ACHIEVED = "achieved", _("已完成")
     ON_TRACK = "on_track", _("按进度推进")

@@ -25,8 +25,8 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tracking import figures
-from tracking.choices import Direction, Kind, Period, Status
+from tracking.rules import figures
+from tracking.rules.choices import Direction, Kind, Period, Status
 
 HUNDRED = Decimal(100)
 # Progress may trail the time pace by up to this many percentage points and count as "at risk".

@@ -1,10 +1,10 @@
-"""The OpenAPI 3.1 document of the open-data API (tracking/api.py), written by hand.
+"""The OpenAPI 3.1 document of the open-data API (tracking/opendata/api.py), written by hand.
 
 OpenAPI 3.1 schemas are JSON Schema (2020-12), so the tests validate real responses against the
 schemas below; the CSV columns are the schemas' properties in this order.
 """
 
-from tracking.choices import Direction, Kind, Qualifier, Status
+from tracking.rules.choices import Direction, Kind, Qualifier, Status
 
 DECIMAL_NOTE = (
     "Exact decimal as stored, in `unit` (17.1 with unit 亿元 stays 17.1): written as a JSON "

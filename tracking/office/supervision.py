@@ -1,11 +1,11 @@
 """The supervision report (督查通报) of a plan on a date: how many targets stand where, by area
 and by lead unit, which lag or are overdue and why, and which were completed early.
 
-Statuses come from Target.assess(on=…) — tracking/status.py is the one rule — and so from
+Statuses come from Target.assess(on=…) — tracking/rules/status.py is the one rule — and so from
 published records only. A target "lags" when it is 进度滞后 or 存在风险; its stated reason is the
 shortfall reason of its latest published record up to the date. "Completed early" means achieved
 by a record dated before the target's deadline. A target split into sub-tasks also carries its
-progress derived from their monthly nodes (tracking/decomposition.py).
+progress derived from their monthly nodes (tracking/rules/decomposition.py).
 """
 
 from dataclasses import dataclass
@@ -14,10 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from tracking import decomposition
-from tracking.choices import Status
 from tracking.models import SubTask, Target
-from tracking.status import tally
+from tracking.rules import decomposition
+from tracking.rules.choices import Status
+from tracking.rules.status import tally
 
 LAGGING = (Status.BEHIND, Status.AT_RISK)
 

@@ -2,7 +2,7 @@
 
 Pure and rule-based: text in, dataclasses out; no database, no network, no model. The same text
 always gives the same proposals. Staff review every proposal before anything is saved
-(tracking/report_drafts.py); the rules below are meant to find the figures, not to be right
+(tracking/drafting/report_drafts.py); the rules below are meant to find the figures, not to be right
 about every name.
 
 How a report is read:
@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tracking.choices import Direction, Kind, Period, Qualifier
-from tracking.units import tidy
+from tracking.rules.choices import Direction, Kind, Period, Qualifier
+from tracking.rules.units import tidy
 
 # Full-width digits and signs as reports typed on Chinese input methods write them. Only these
 # are folded: NFKC would also turn （一） into (一) and “” into "".

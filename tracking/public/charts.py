@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from tracking import figures
+from tracking.rules import figures
 
 # The drawing area of the progress chart, in SVG user units (the viewBox); CSS scales it.
 WIDTH, HEIGHT = 640, 280

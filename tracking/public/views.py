@@ -3,7 +3,7 @@ and a printable progress report. No login; only published progress (Target.with_
 each page runs a fixed number of queries and is cached until the data change.
 
 Every page judges the plan on one date, ``?on=YYYY-MM-DD`` (see ``judgement_date``), and says
-which; the status rule itself is tracking/status.py, reached through Target.assess(on).
+which; the status rule itself is tracking/rules/status.py, reached through Target.assess(on).
 """
 
 import datetime
@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tracking import charts, choices, status
 from tracking.models import Plan, ProgressRecord, Target
-from tracking.public_cache import cached_public
+from tracking.public import charts
+from tracking.public.cache import cached_public
+from tracking.rules import choices, status
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -4,10 +4,10 @@ on the same date (``?on=``)."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from tracking import workbooks
-from tracking.import_admin import XLSX_TYPE
 from tracking.models import Target
-from tracking.views import get_plan, judgement_date, public_page
+from tracking.public.views import get_plan, judgement_date, public_page
+from tracking.spreadsheets import workbooks
+from tracking.spreadsheets.import_admin import XLSX_TYPE
 
 
 def _workbook_response(content, filename):

@@ -2,11 +2,11 @@
 
 Export uses django-import-export's fields (Chinese column headers). Import does not go through
 the library's row-by-row machinery: ``SpreadsheetResource.import_data`` reads the whole file
-(tracking/spreadsheets.py), parses each cell (tracking/cells.py), matches rows against
-everything preloaded for the plan, validates with the models' own ``clean()``, and — only if
-every row is valid and the import is confirmed — writes all rows in one transaction with bulk
-queries. It returns the library's ``Result`` so the admin's preview and confirm pages work,
-with what each row will write (figure as typed, conversion, rounding, old → new).
+(tracking/spreadsheets/__init__.py), parses each cell (tracking/spreadsheets/cells.py), matches
+rows against everything preloaded for the plan, validates with the models' own ``clean()``, and
+— only if every row is valid and the import is confirmed — writes all rows in one transaction
+with bulk queries. It returns the library's ``Result`` so the admin's preview and confirm pages
+work, with what each row will write (figure as typed, conversion, rounding, old → new).
 
 A column the file does not have leaves the stored field as it is: only a present, empty cell
 clears a field. Column headers are fixed Chinese strings (with the synonyms clerks use),
@@ -28,7 +28,7 @@ from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tracking import access, cells, public_cache, spreadsheets, units
+from tracking import spreadsheets
 from tracking.models import (
     ImportRun,
     Milestone,
@@ -40,6 +40,9 @@ from tracking.models import (
     Unit,
     VersionedModel,
 )
+from tracking.public import cache as public_cache
+from tracking.rules import access, units
+from tracking.spreadsheets import cells
 
 BATCH_SIZE = 1000
 WHOLE_ROW = _("整行")

@@ -2,7 +2,7 @@
 
 The rule: every monthly node of every sub-task is a stage of the parent. On a date,
 progress = nodes completed by then ÷ all nodes, expected = nodes due by then ÷ all nodes, and the
-status follows from these by the one status rule (tracking/status.py, as for a staged task: on
+status follows from these by the one status rule (tracking/rules/status.py, as for a staged task: on
 track, at risk within 10 points, behind, overdue after the target's deadline, achieved when every
 node is done). Nodes are judged on the date itself: a node not marked done by then is not done.
 A sub-task with more nodes therefore weighs more, in proportion to the work it was given.
@@ -11,8 +11,8 @@ This is the office's own view of the work (the 督查 report shows it); the targ
 stays the one its published progress records give.
 """
 
-from tracking import status
-from tracking.choices import Kind
+from tracking.rules import status
+from tracking.rules.choices import Kind
 
 
 def assess(target, subtasks, on):

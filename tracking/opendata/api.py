@@ -6,7 +6,7 @@ Each endpoint has ONE row builder; the JSON body ({"count": n, "items": rows}) a
 its rows. Figures are written exactly as stored in the report's unit: a Decimal becomes a JSON
 number with the same digits (17.1 stays 17.1, never a float's 17.100000000000001), and the CSV
 has the same digits. Only published progress counts (Target.with_progress()). The document
-describing all this is tracking/openapi.py, served at /api/v1/openapi.json.
+describing all this is tracking/opendata/openapi.py, served at /api/v1/openapi.json.
 
 It is read-only open data: every answer, errors included, is JSON (``{"error": {"status": …,
 "message": …}}``) and carries ``Access-Control-Allow-Origin: *`` so that any web page may read it.
@@ -27,11 +27,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from tracking import figures, openapi
 from tracking.models import Plan, Target
-from tracking.public_cache import cached_public
+from tracking.opendata import openapi
+from tracking.public.cache import cached_public
+from tracking.public.views import assessed_rows, get_plan, judgement_date
+from tracking.rules import figures
 from tracking.spreadsheets import escape_formula
-from tracking.views import assessed_rows, get_plan, judgement_date
 
 FORMATS = ("json", "csv")
 

@@ -1,5 +1,6 @@
 """The officials' admin, role-aware: every list is scoped, every object checked and every
-review step taken through the model's transition methods, all by the rules of tracking/access.py.
+review step taken through the model's transition methods, all by the rules of
+tracking/rules/access.py.
 """
 
 import dataclasses
@@ -22,10 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from tracking import access, figures
-from tracking.choices import Status
-from tracking.forms import ReasonForm, VersionCheckedForm
-from tracking.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
 from tracking.models import (
     EditConflict,
     EvidenceFile,
@@ -40,7 +37,11 @@ from tracking.models import (
     TaskArea,
     Unit,
 )
-from tracking.resources import (
+from tracking.office.forms import ReasonForm, VersionCheckedForm
+from tracking.rules import access, figures
+from tracking.rules.choices import Status
+from tracking.spreadsheets.import_admin import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from tracking.spreadsheets.resources import (
     PreviousYearResultResource,
     ProgressRecordResource,
     TargetResource,
@@ -125,7 +126,7 @@ def _require_id(model, value):
 
 
 class ObjectRulesAdmin(HistoryAdmin):
-    """Row-level permissions come from tracking/access.py: `object_rules` maps an action
+    """Row-level permissions come from tracking/rules/access.py: `object_rules` maps an action
     ("view", "change", "delete") to the rule that decides it for one row. Without a row,
     Django's model permissions decide. The history pages look rows up outside
     get_queryset(), so these checks are what guards them."""
@@ -715,8 +716,4 @@ class PreviousYearResultAdmin(SpreadsheetImportExportMixin, VersionedAdmin):
 
 # Issue 16 (report → draft plan, sub-tasks) and the authenticators: their admin classes
 # register themselves on import.
-from tracking import (  # noqa: E402, F401
-    authenticator_admin,
-    decomposition_admin,
-    report_draft_admin,
-)
+from tracking.admin import authenticators, decomposition, report_drafts  # noqa: E402, F401

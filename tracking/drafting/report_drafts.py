@@ -1,9 +1,9 @@
 """From a work report to a plan: read the file, keep the reader's proposals as a draft, and
 turn the proposals staff accepted into the Plan, its areas, targets and previous-year results.
 
-The reader (tracking/report_parser.py) only proposes. Nothing becomes a Plan, and so nothing
-becomes public, until `accept()`; it writes everything in one transaction or nothing at all.
-Who may do this is decided in tracking/access.py (`can_draft_plans`).
+The reader (tracking/drafting/report_parser.py) only proposes. Nothing becomes a Plan, and so
+nothing becomes public, until `accept()`; it writes everything in one transaction or nothing at all.
+Who may do this is decided in tracking/rules/access.py (`can_draft_plans`).
 """
 
 import io
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracking import access, report_parser
+from tracking.drafting import report_parser
 from tracking.management.commands.load_report import DEFAULT_STAGES
 from tracking.models import (
     Milestone,
@@ -26,6 +26,7 @@ from tracking.models import (
     Target,
     TaskArea,
 )
+from tracking.rules import access
 
 # A township's report is some 30 KB of text, a .docx of it well under 1 MB.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from tracking import api, converters  # noqa: F401 - converters: <year:…>
+from tracking.opendata import api
+from tracking.public import converters  # noqa: F401 - converters: <year:…>
 
 app_name = "api"
 

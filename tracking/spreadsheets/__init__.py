@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl.utils.cell import range_boundaries
 
-from tracking import cells, units
+from tracking.rules import units
+from tracking.spreadsheets import cells
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a compound file: the pre-2007 .xls, or an encrypted XLSX
