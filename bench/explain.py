@@ -18,11 +18,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.pages import PAGES, sample_objects  # noqa: E402 - sets Django up
 from tracking.models import ProgressRecord, Target  # noqa: E402
-from tracking.reporting import current_period  # noqa: E402
+from tracking.rules.reporting import current_period  # noqa: E402
 
 
 def office_queries(plan):
-    """The officials' queries over all records, as tracking/office_views.py builds them."""
+    """The officials' queries over all records, as tracking/office/views.py builds them."""
     return {
         "review queue (review_list(), awaiting_review().count())": (
             ProgressRecord.objects.awaiting_review().order_by("updated_at")

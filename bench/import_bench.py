@@ -92,8 +92,8 @@ def measure():
     """Rows per second for each file format (preview and confirmed import) and for a plain
     bulk_create of the same rows, in a throw-away test database."""
     from tracking.models import ProgressRecord, ReviewEvent
-    from tracking.resources import ProgressRecordResource
     from tracking.spreadsheets import read_rows
+    from tracking.spreadsheets.resources import ProgressRecordResource
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)

@@ -153,7 +153,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Public pages and API responses are cached until the published data change
-# (tracking/public_cache.py). With REDIS_URL (e.g. redis://redis:6379/0) every gunicorn worker
+# (tracking/public/cache.py). With REDIS_URL (e.g. redis://redis:6379/0) every gunicorn worker
 # and host shares one cache and one data version; without it each process keeps its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
@@ -162,7 +162,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis costs a request at most this long; the pages then render
-            # uncached (tracking/public_cache.py).
+            # uncached (tracking/public/cache.py).
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
         if REDIS_URL
@@ -293,8 +293,8 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Spreadsheet import (tracking/spreadsheets.py). Django's upload settings do not cap a file's
-# size, so the import checks it itself; a reverse proxy should refuse larger bodies too.
+# Spreadsheet import (tracking/spreadsheets/__init__.py). Django's upload settings do not cap a
+# file's size, so the import checks it itself; a reverse proxy should refuse larger bodies too.
 IMPORT_MAX_FILE_BYTES = envint("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000, minimum=1)
 # An XLSX is a zip archive: the total size of its members once unpacked (zip bomb guard).
@@ -309,8 +309,9 @@ IMPORT_MAX_COLUMNS = 60
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The upload waits in the database between preview and confirm: every gunicorn worker and
-# every host sees it, with no shared cache or shared disk to set up (tracking/import_admin.py).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracking.import_admin.DatabaseTmpStorage"
+# every host sees it, with no shared cache or shared disk to set up
+# (tracking/spreadsheets/import_admin.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracking.spreadsheets.import_admin.DatabaseTmpStorage"
 
 
 # Content-Security-Policy, in development too so that an inline script or style shows up at once:

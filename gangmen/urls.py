@@ -14,12 +14,12 @@ admin.site.login_form = TwoFactorLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("office/", include("tracking.office_urls")),
+    path("office/", include("tracking.office.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The language switch on every page. The public pages are cached and the same for every
     # visitor, so they cannot carry a visitor's CSRF token; choosing the display language
     # changes nothing but a cookie, which a forged request could only set to the other language.
     path("language/", csrf_exempt(set_language), name="switch_language"),
-    path("api/v1/", include("tracking.api_urls")),
-    path("", include("tracking.urls")),
+    path("api/v1/", include("tracking.opendata.urls")),
+    path("", include("tracking.public.urls")),
 ]

@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from tests.conftest import make_plan, make_record, make_target
-from tracking import views
-from tracking.choices import Status
+from tracking.public import views
+from tracking.rules.choices import Status
 
 pytestmark = pytest.mark.django_db
 

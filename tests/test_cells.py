@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from tracking import cells
 from tracking.models import Target
+from tracking.spreadsheets import cells
 
 
 @pytest.mark.parametrize(

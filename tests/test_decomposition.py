@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import make_target, make_user
-from tracking import decomposition, roles, supervision
-from tracking.choices import Status
+from tracking import roles
 from tracking.models import SubTask, SubTaskNode
+from tracking.office import supervision
+from tracking.rules import decomposition
+from tracking.rules.choices import Status
 
 D = datetime.date
 

@@ -15,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tracking.choices import Status
 from tracking.management.commands.load_demo_progress import DEMO_NOTE, PACES, pace_of
 from tracking.models import ProgressRecord, Target
+from tracking.rules.choices import Status
 
 pytestmark = pytest.mark.django_db
 

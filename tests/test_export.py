@@ -10,8 +10,12 @@ from openpyxl import load_workbook
 
 from tests.conftest import make_record, make_stages, make_target
 from tracking.models import PreviousYearResult, ProgressRecord, Target, Unit
-from tracking.resources import PreviousYearResultResource, ProgressRecordResource, TargetResource
 from tracking.spreadsheets import SafeCSV, SafeXLSX, read_rows
+from tracking.spreadsheets.resources import (
+    PreviousYearResultResource,
+    ProgressRecordResource,
+    TargetResource,
+)
 
 pytestmark = pytest.mark.django_db
 

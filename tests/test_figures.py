@@ -1,4 +1,5 @@
-"""tracking/figures.py: every page, message, workbook, chart and the API write a figure alike."""
+"""tracking/rules/figures.py: every page, message, workbook, chart and the API write a figure
+alike."""
 
 from decimal import Decimal as D
 
@@ -6,8 +7,8 @@ import pytest
 from django.template import engines
 
 from tests.conftest import make_target
-from tracking import figures
 from tracking.models import Target
+from tracking.rules import figures
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from django.urls import reverse
 from tests.conftest import make_record, make_target
 from tests.spreadsheet_files import xlsx
 from tracking.models import ProgressRecord, ReviewEvent
-from tracking.resources import ProgressRecordResource
 from tracking.spreadsheets import read_rows
+from tracking.spreadsheets.resources import ProgressRecordResource
 
 pytestmark = pytest.mark.django_db
 

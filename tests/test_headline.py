@@ -8,9 +8,10 @@ from decimal import Decimal as D
 import pytest
 
 from tests.conftest import make_record, make_target
-from tracking import charts, status
-from tracking.choices import Status
 from tracking.models import TaskArea
+from tracking.public import charts
+from tracking.rules import status
+from tracking.rules.choices import Status
 
 pytestmark = pytest.mark.django_db
 

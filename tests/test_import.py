@@ -29,12 +29,12 @@ from tracking.models import (
     Target,
     Unit,
 )
-from tracking.resources import (
+from tracking.spreadsheets import Formula, SpreadsheetError, read_rows
+from tracking.spreadsheets.resources import (
     PreviousYearResultResource,
     ProgressRecordResource,
     TargetResource,
 )
-from tracking.spreadsheets import Formula, SpreadsheetError, read_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import make_plan, make_record, make_target
 from tracking.models import ProgressRecord
-from tracking.reporting import current_period
+from tracking.rules.reporting import current_period
 
 pytestmark = pytest.mark.django_db
 

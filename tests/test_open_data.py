@@ -11,9 +11,10 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from tests.conftest import make_record, make_target
-from tracking import api, figures
 from tracking.models import ProgressRecord, Target
-from tracking.openapi import document
+from tracking.opendata import api
+from tracking.opendata.openapi import document
+from tracking.rules import figures
 
 pytestmark = pytest.mark.django_db
 

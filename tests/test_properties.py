@@ -10,9 +10,9 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tracking import cells, status
-from tracking.spreadsheets import escape_formula
-from tracking.status import Status, TargetFacts
+from tracking.rules import status
+from tracking.rules.status import Status, TargetFacts
+from tracking.spreadsheets import cells, escape_formula
 
 # Deterministic in CI (no flaky failure depending on the seed), no per-example deadline on a
 # shared 2-core machine.
@@ -256,7 +256,7 @@ def test_a_date_written_any_accepted_way_reads_back_as_itself(day):
 
 
 # What Excel, WPS and LibreOffice take for the start of a formula (OWASP's CSV injection list),
-# written here, not read from tracking/cells.py, so that dropping one there fails here.
+# written here, not read from tracking/spreadsheets/cells.py, so that dropping one there fails here.
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

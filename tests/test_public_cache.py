@@ -12,10 +12,11 @@ from django.db import connection
 
 from tests.conftest import make_record, make_target, make_user
 from tests.spreadsheet_files import xlsx
-from tracking import public_cache, roles
+from tracking import roles
 from tracking.models import PreviousYearResult, ProgressRecord
-from tracking.resources import PreviousYearResultResource
+from tracking.public import cache as public_cache
 from tracking.spreadsheets import read_rows
+from tracking.spreadsheets.resources import PreviousYearResultResource
 
 ROOT = Path(__file__).resolve().parents[1]
 # Redis database 1 belongs to this branch's tests (helper "public"); only it is ever flushed.
@@ -131,7 +132,9 @@ def test_another_process_invalidates_this_ones_cache_through_redis(client, plan,
         ]
     )
     assert "4 家" not in _page(client, url), "still cached"
-    _in_another_process("from tracking import public_cache; public_cache.data_changed()")
+    _in_another_process(
+        "from tracking.public import cache as public_cache; public_cache.data_changed()"
+    )
     assert "4 家" in _page(client, url), "the other process's change reached this one"
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.conftest import make_plan, make_record, make_stages, make_target
 from tests.csp import inline_code
-from tracking import charts
 from tracking.models import ProgressRecord, Target
+from tracking.public import charts
 
 pytestmark = pytest.mark.django_db
 

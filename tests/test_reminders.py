@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import make_record
 from tracking.models import ProgressRecord
-from tracking.reporting import period_before
+from tracking.rules.reporting import period_before
 
 DAY = datetime.date
 
@@ -119,7 +119,7 @@ def test_a_session_ends_with_the_browser_and_after_two_idle_hours_not_while_in_u
     ],
 )
 def test_a_plans_reporting_periods_end_with_its_year(plan, today, period):
-    from tracking.reporting import current_period
+    from tracking.rules.reporting import current_period
 
     found = current_period(today, plan)
     assert (found.starts_on, found.ends_on) == period

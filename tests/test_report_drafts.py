@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tracking import access, report_drafts, roles
+from tracking import roles
+from tracking.drafting import report_drafts
 from tracking.models import (
     Jurisdiction,
     Plan,
@@ -21,6 +22,7 @@ from tracking.models import (
     ReportDraft,
     Target,
 )
+from tracking.rules import access
 
 SEED_REPORT = Path(__file__).resolve().parent / "data" / "gangmen_2022_report.txt"
 SHORT_REPORT = """政府工作报告

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tracking import report_parser
-from tracking.report_parser import chinese_number, find_figures, parse_report
-from tracking.units import tidy
+from tracking.drafting import report_parser
+from tracking.drafting.report_parser import chinese_number, find_figures, parse_report
+from tracking.rules.units import tidy
 
 HERE = Path(__file__).resolve().parent
 SEED_REPORT = HERE / "data" / "gangmen_2022_report.txt"

@@ -1,11 +1,11 @@
-"""The status rule of tracking/status.py, case by case (the README's table in code)."""
+"""The status rule of tracking/rules/status.py, case by case (the README's table in code)."""
 
 import datetime
 from decimal import Decimal as D
 
 import pytest
 
-from tracking.status import Status, TargetFacts, assess, time_share
+from tracking.rules.status import Status, TargetFacts, assess, time_share
 
 JAN_1 = datetime.date(2022, 1, 1)
 DEC_31 = datetime.date(2022, 12, 31)

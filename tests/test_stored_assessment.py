@@ -10,12 +10,12 @@ from django.db import transaction
 
 from tests.conftest import make_record, make_target
 from tests.spreadsheet_files import xlsx
-from tracking.choices import Status
 from tracking.management.commands.load_demo_progress import demo_figures, month_ends, pace_of
 from tracking.models import Plan, ProgressRecord, Target, TargetAssessment
-from tracking.resources import TargetResource
+from tracking.public.views import assessed_rows
+from tracking.rules.choices import Status
 from tracking.spreadsheets import read_rows
-from tracking.views import assessed_rows
+from tracking.spreadsheets.resources import TargetResource
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_record, make_target, make_user
-from tracking import roles, supervision
-from tracking.choices import Status
+from tracking import roles
 from tracking.models import TaskArea, Unit
+from tracking.office import supervision
+from tracking.rules.choices import Status
 
 ON = datetime.date(2022, 6, 30)
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tracking import units
+from tracking.rules import units
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,6 @@ def test_figures_in_an_unrelated_unit_are_refused(from_unit, to_unit, message):
     [("3万元", "元", D(30000)), ("3万亩", "亩", D(30000)), ("3元", "万元", D("0.0003"))],
 )
 def test_a_cell_in_wan_yuan_is_read_as_wan_yuan_not_as_yuan(cell, unit, expected):
-    from tracking import cells
+    from tracking.spreadsheets import cells
 
     assert cells.parse_quantity(cell, unit) == expected

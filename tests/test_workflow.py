@@ -429,7 +429,7 @@ def test_demo_official_is_a_reporter_of_a_labelled_demo_unit(plan, settings, cap
     from django.core.management import call_command
 
     from tests.conftest import make_target
-    from tracking import access
+    from tracking.rules import access
 
     settings.DEBUG = True
     target = make_target(plan)

@@ -9,7 +9,8 @@ class TrackingConfig(AppConfig):
 
     def ready(self):
         import gangmen.checks  # noqa: F401  registers the production start-up checks
-        from tracking import models, public_cache
+        from tracking import models
+        from tracking.public import cache as public_cache
 
         # Every model whose rows the public pages or the API show: a save or delete of any of
         # them invalidates the cached public responses. (Bulk writes call data_changed().)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from tracking import access
+from tracking.rules import access
 
 
 def demo_data(request):

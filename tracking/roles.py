@@ -1,7 +1,7 @@
 """The names of the roles (Django groups) and the permission codes the rules ask for.
 
-With the few questions about a user's roles that the scopes (tracking/models.py's QuerySets)
-and tracking/access.py ask. Model-free, so that the models, access.py, the admin, the
+With the few questions about a user's roles that the scopes (the QuerySets of tracking/models/)
+and tracking/rules/access.py ask. Model-free, so that the models, access.py, the admin, the
 officials' pages, the templates (through tracking.context_processors.roles) and the migration
 that creates the groups all spell them from here. The names are data stored in the database:
 renaming one needs a data migration.

@@ -1,8 +1,8 @@
-"""{{ value|figure }}: a figure written as tracking/figures.py writes it everywhere else."""
+"""{{ value|figure }}: a figure written as tracking/rules/figures.py writes it everywhere else."""
 
 from django import template
 
-from tracking import figures
+from tracking.rules import figures
 
 register = template.Library()
 

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from tracking import access
 from tracking.models import Plan, ProgressRecord, Target, Unit
-from tracking.reporting import current_period
+from tracking.rules import access
+from tracking.rules.reporting import current_period
 
 register = template.Library()
 

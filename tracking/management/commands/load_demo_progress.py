@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tracking.models import PERCENT, Plan, ProgressRecord, Target
-from tracking.public_cache import data_changed
-from tracking.status import time_share
+from tracking.public.cache import data_changed
+from tracking.rules.status import time_share
 
 DEMO_NOTE = "演示数据（系统生成），非真实进度"
 # How far along each target is against the time pace; None: no report yet.

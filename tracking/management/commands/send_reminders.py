@@ -1,6 +1,6 @@
 """List the reports overdue for each plan's current period, unit by unit, and e-mail each unit's
 reporters (run daily from cron after the due day; e-mail goes through Django's EMAIL_* settings).
-A plan's periods end with its year (tracking/reporting.py).
+A plan's periods end with its year (tracking/rules/reporting.py).
 """
 
 import datetime
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tracking import roles
 from tracking.models import Plan, Target
-from tracking.reporting import current_period
+from tracking.rules.reporting import current_period
 
 
 class Command(BaseCommand):

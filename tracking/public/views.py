@@ -1,0 +1,373 @@
+"""The public pages: a plan's overview, a page per task area and per target, the year in review,
+and a printable progress report. No login; only published progress (Target.with_progress());
+each page runs a fixed number of queries and is cached until the data change.
+
+Every page judges the plan on one date, ``?on=YYYY-MM-DD`` (see ``judgement_date``), and says
+which; the status rule itself is tracking/rules/status.py, reached through Target.assess(on).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import cached_property, wraps
+from urllib.parse import quote
+
+from django.core.exceptions import BadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tracking.models import Plan, ProgressRecord, Target
+from tracking.public import charts
+from tracking.public.cache import cached_public
+from tracking.rules import choices, status
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def get_plan(jurisdiction, year):
+    """The plan a public URL names, or 404."""
+    return get_object_or_404(
+        Plan.objects.select_related("jurisdiction"), jurisdiction__slug=jurisdiction, year=year
+    )
+
+
+@dataclass(frozen=True)
+class JudgementDate:
+    """The date a page judges its plan on, and how it came to be that date."""
+
+    plan: Plan
+    on: datetime.date
+    # The date the visitor asked for, when it lay outside the plan's year and was moved into it.
+    asked: datetime.date | None = None
+    # Whether ?on= was given: links then carry it on to the next page.
+    chosen: bool = False
+
+    @property
+    def query(self):
+        """The query string that keeps this date on a link to another page of the plan."""
+        return f"?on={self.on.isoformat()}" if self.chosen else ""
+
+    @property
+    def is_year_end_review(self):
+        return self.plan.is_closed_on(self.on)
+
+
+def parse_judgement_date(text):
+    """``?on=`` as a date, or BadRequest saying what a good one looks like."""
+    try:
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            _("参数 on 应为 YYYY-MM-DD 格式的日期，如 2022-06-30；收到的是“%(value)s”。")
+            % {"value": text[:40]}
+        ) from None
+
+
+def judgement_date(request, plan):
+    """``?on=`` if given (moved into the plan's year if outside it), else the plan's default:
+    today while its year runs, its year end once it is over (on a demo site, the mid-year date
+    its demo progress runs up to)."""
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return JudgementDate(plan, plan.public_judgement_date())
+    asked = parse_judgement_date(text)
+    on = plan.judgement_date_within_year(asked)
+    return JudgementDate(plan, on, asked=asked if on != asked else None, chosen=True)
+
+
+def public_page(view):
+    """A public page: cached per judgement date, and a bad ``?on=`` answered with a 400 page
+    that says what was wrong (Django's own 400 page says nothing, by design)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as error:
+            return render(request, "400.html", {"message": str(error)}, status=400)
+
+    return cached_public(params=("on",))(wrapper)
+
+
+@dataclass
+class AreaProgress:
+    """A task area with each target's assessment, the record it rests on, and how many targets
+    have each status."""
+
+    area: object
+    rows: list
+
+    @cached_property
+    def counts(self):
+        return status.tally(assessment for _, assessment, _ in self.rows)
+
+    @property
+    def present_counts(self):
+        """The statuses some target has, with their counts, in the Status order."""
+        return [(state, count) for state, count in self.counts if count]
+
+    @property
+    def total(self):
+        return len(self.rows)
+
+    @cached_property
+    def lagging(self):
+        return status.lagging_count(self.counts)
+
+    @property
+    def lagging_pct(self):
+        return status.share_pct(self.lagging, self.total)
+
+    @property
+    def bar(self):
+        return charts.stacked_bar(self.counts)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A related row the lists name in both languages (a unit, a stage)."""
+
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class LatestFigure:
+    """The figure of the record a stored assessment rests on, with the attributes of a
+    ProgressRecord that the lists show."""
+
+    as_of: datetime.date
+    value: object
+    growth_pct: object
+    milestone_id: int | None
+    milestone: Named | None
+    implied_level: object
+
+
+class ListedTarget:
+    """A target as the lists and the API show it: read with values() beside its stored
+    assessment, so that a list of 150 targets builds no model instance. Its link is built
+    from one reversed URL per page."""
+
+    Kind = Target.Kind
+    FIELDS = (
+        "pk", "area_id", "area__numeral", "area__title", "area__title_en", "code", "name",
+        "name_en", "kind", "direction", "measure_unit", "measure_unit_en", "baseline_year",
+        "baseline_value", "target_value", "target_growth_pct", "original_target_value",
+        "original_target_growth_pct", "revised_on", "quota_period", "deadline", "source_text",
+        "report_conflict", "report_conflict_en", "responsible_unit__name",
+        "responsible_unit__name_en",
+    )  # fmt: skip
+    STORED = (
+        "stored_assessment__on", "stored_assessment__status", "stored_assessment__progress_pct",
+        "stored_assessment__expected_pct", "stored_assessment__latest_as_of",
+        "stored_assessment__latest_value", "stored_assessment__latest_growth_pct",
+        "stored_assessment__latest_milestone_id", "stored_assessment__latest_milestone__name",
+        "stored_assessment__latest_milestone__name_en",
+    )  # fmt: skip
+    level_implied_by = Target.level_implied_by
+    implied_target_level = Target.implied_target_level
+
+    def __init__(self, values, url_of):
+        self.__dict__.update(values)
+        self.url = url_of(self.code)
+        unit = values["responsible_unit__name"]
+        self.responsible_unit = (
+            Named(unit, values["responsible_unit__name_en"]) if unit is not None else None
+        )
+
+    def get_quota_period_display(self):
+        return Target.Period(self.quota_period).label if self.quota_period else ""
+
+    def stored_on(self):
+        return self.__dict__["stored_assessment__on"]
+
+    def stored(self):
+        """(assessment, latest figure) as stored: what Target.assess(on, explain=False) and
+        Target.latest_record_on(on) gave when it was computed."""
+        get = self.__dict__.get
+        assessment = status.Assessment(
+            choices.Status(get("stored_assessment__status")),
+            get("stored_assessment__on"),
+            as_of=get("stored_assessment__latest_as_of"),
+            progress_pct=get("stored_assessment__progress_pct"),
+            expected_pct=get("stored_assessment__expected_pct"),
+        )
+        if assessment.as_of is None:
+            return assessment, None
+        stage = get("stored_assessment__latest_milestone_id")
+        growth = get("stored_assessment__latest_growth_pct")
+        latest = LatestFigure(
+            as_of=assessment.as_of,
+            value=get("stored_assessment__latest_value"),
+            growth_pct=growth,
+            milestone_id=stage,
+            milestone=Named(
+                get("stored_assessment__latest_milestone__name"),
+                get("stored_assessment__latest_milestone__name_en"),
+            )
+            if stage is not None
+            else None,
+            implied_level=self.level_implied_by(growth),
+        )
+        return assessment, latest
+
+
+def target_url_builder(plan):
+    """code → the target page's URL, reversing the URL once for the whole list."""
+    placeholder = "__code__"
+    pattern = reverse("tracking:target", args=[*plan.url_args, placeholder])
+    return lambda code: pattern.replace(placeholder, quote(code, safe="-._~!$&'()*+,;=:@"))
+
+
+def assessed_rows(plan, targets, on):
+    """(target, its assessment on ``on``, the figure it rests on) per target of ``targets``.
+
+    From the stored assessments (one values() query) when every target has one for ``on`` —
+    the plan's default date; for any other date, or before the daily refresh has brought the
+    stored ones to a new day, the status rule assesses afresh from the published records
+    (three queries more).
+    """
+    url_of = target_url_builder(plan)
+    listed = [
+        ListedTarget(values, url_of)
+        for values in targets.values(*ListedTarget.FIELDS, *ListedTarget.STORED)
+    ]
+    if all(target.stored_on() == on for target in listed):
+        return [(target, *target.stored()) for target in listed]
+    fresh = {target.pk: target for target in targets.with_progress()}
+    return [
+        (
+            target,
+            fresh[target.pk].assess(on, explain=False),
+            fresh[target.pk].latest_record_on(on),
+        )
+        for target in listed
+    ]
+
+
+def assess_by_area(plan, on):
+    """Every area of the plan, in order, with its targets assessed on ``on`` (2 queries from
+    the stored assessments)."""
+    areas = {area.pk: AreaProgress(area, []) for area in plan.areas.all()}
+    for row in assessed_rows(plan, Target.objects.for_plan(plan).in_report_order(), on):
+        areas[row[0].area_id].rows.append(row)
+    return list(areas.values())
+
+
+@public_page
+def home(request):
+    plan = Plan.objects.current()
+    if plan is None:
+        return render(request, "tracking/empty.html")
+    return _render_overview(request, plan)
+
+
+@public_page
+def plan_detail(request, jurisdiction, year):
+    return _render_overview(request, get_plan(jurisdiction, year))
+
+
+def _render_overview(request, plan):
+    judged = judgement_date(request, plan)
+    areas = assess_by_area(plan, judged.on)
+    return render(
+        request,
+        "tracking/plan.html",
+        {
+            "plan": plan,
+            "judged": judged,
+            # The report states its main economic targets first (area 0), shown at a glance.
+            "main": areas[0] if areas else None,
+            "areas": areas,
+            "whole": AreaProgress(None, [row for area in areas for row in area.rows]),
+            "conflicts": [t for area in areas for t, _, _ in area.rows if t.report_conflict],
+            "latest_as_of": ProgressRecord.objects.published()
+            .for_plan(plan)
+            .filter(as_of__lte=judged.on)
+            .latest_as_of(),
+            "other_plans": Plan.objects.other_years_of(plan),
+            "statuses": choices.Status,
+        },
+    )
+
+
+@public_page
+def plan_print(request, jurisdiction, year):
+    """The whole plan, every area and target, laid out for A4 paper."""
+    plan = get_plan(jurisdiction, year)
+    judged = judgement_date(request, plan)
+    areas = assess_by_area(plan, judged.on)
+    return render(
+        request,
+        "tracking/plan_print.html",
+        {
+            "plan": plan,
+            "judged": judged,
+            "areas": areas,
+            "whole": AreaProgress(None, [row for area in areas for row in area.rows]),
+        },
+    )
+
+
+@public_page
+def area_detail(request, jurisdiction, year, position):
+    plan = get_plan(jurisdiction, year)
+    area = get_object_or_404(plan.areas, position=position)
+    judged = judgement_date(request, plan)
+    targets = Target.objects.for_plan(plan).filter(area=area).in_report_order()
+    progress = AreaProgress(area, assessed_rows(plan, targets, judged.on))
+    return render(
+        request,
+        "tracking/area.html",
+        {"plan": plan, "judged": judged, "area": area, "progress": progress},
+    )
+
+
+@public_page
+def target_detail(request, jurisdiction, year, code):
+    plan = get_plan(jurisdiction, year)
+    target = get_object_or_404(Target.objects.for_plan(plan).with_progress(), code=code)
+    judged = judgement_date(request, plan)
+    history = target.progress_history(judged.on)
+    return render(
+        request,
+        "tracking/target.html",
+        {
+            "plan": plan,
+            "judged": judged,
+            "target": target,
+            "assessment": target.assess(judged.on),
+            "latest": target.latest_record_on(judged.on),
+            "stages_reached": target.stages_reached_on(judged.on),
+            "history": history,
+            "chart": charts.chart_for(target, history),
+            "corrections": ProgressRecord.objects.filter(target=target).corrections(),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A heading of the report's look back, in both languages."""
+
+    title: str
+    title_en: str
+
+
+@public_page
+def previous_year(request, jurisdiction, year):
+    """The results of the year before, grouped by the report's sections in its order."""
+    plan = get_plan(jurisdiction, year)
+    judged = judgement_date(request, plan)
+    grouped = {}
+    for result in plan.results.all():
+        grouped.setdefault(ReportSection(result.section, result.section_en), []).append(result)
+    return render(
+        request,
+        "tracking/previous_year.html",
+        {"plan": plan, "judged": judged, "sections": grouped.items()},
+    )
