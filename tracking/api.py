@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tracking import figures, openapi
+from tracking.choices import Status
 from tracking.models import Plan, Target
 from tracking.public_cache import cached_public
 from tracking.spreadsheets import escape_formula
@@ -97,6 +98,9 @@ def plan_rows(request, plans):
 
 
 def target_rows(request, rows_assessed, on):
+    # The site's address and the statuses' names once per list, not once per row.
+    site = request.build_absolute_uri("/").removesuffix("/")
+    labels = {state: str(state.label) for state in Status}
     rows = []
     for target, assessment, latest in rows_assessed:
         rows.append(
@@ -126,11 +130,11 @@ def target_rows(request, rows_assessed, on):
                 "progress_pct": assessment.progress_pct,
                 "expected_pct": assessment.expected_pct,
                 "status": assessment.status.value,
-                "status_label": str(assessment.status.label),
+                "status_label": labels[assessment.status],
                 "status_on": on,
                 "source_text": target.source_text,
                 "report_conflict": target.report_conflict,
-                "url": request.build_absolute_uri(target.url),
+                "url": site + target.url,
             }
         )
     return rows
