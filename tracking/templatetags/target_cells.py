@@ -23,7 +23,7 @@ from tracking.templatetags.bilingual import english_mode, in_both
 register = template.Library()
 
 
-def _html(value):
+def html_text(value):
     """``value`` escaped for HTML, unless it is markup already (as Django's
     conditional_escape, without the lazy-string wrapper that costs more than the escaping)."""
     if isinstance(value, SafeData):
@@ -37,34 +37,34 @@ class CellWriter:
     def __init__(self):
         self.english = english_mode()
         # Translated once per language: the same few words appear in every row.
-        self.growth = _html(gettext("增长"))
-        self.that_is = _html(gettext("即"))
-        self.reported = _html(gettext("报告数"))
-        self.implied = _html(gettext("折合"))
-        self.by_stage = _html(gettext("按阶段完成"))
-        self.as_of = _html(gettext("数据截至"))
-        self.no_data = _html(gettext("暂无数据"))
-        self.not_given = _html(gettext("报告未给出"))
-        self.not_stated = _html(gettext("报告未写明"))
-        self.progress_label = _html(gettext("完成进度"))
-        self.conflict = _html(gettext("报告数字不一致"))
+        self.growth = html_text(gettext("增长"))
+        self.that_is = html_text(gettext("即"))
+        self.reported = html_text(gettext("报告数"))
+        self.implied = html_text(gettext("折合"))
+        self.by_stage = html_text(gettext("按阶段完成"))
+        self.as_of = html_text(gettext("数据截至"))
+        self.no_data = html_text(gettext("暂无数据"))
+        self.not_given = html_text(gettext("报告未给出"))
+        self.not_stated = html_text(gettext("报告未写明"))
+        self.progress_label = html_text(gettext("完成进度"))
+        self.conflict = html_text(gettext("报告数字不一致"))
         self.labels = {
-            "baseline": _html(gettext("上年基数")),
-            "goal": _html(gettext("目标")),
-            "latest": _html(gettext("最新实际")),
-            "actual": _html(gettext("实际")),
-            "progress": _html(gettext("进度")),
-            "status": _html(gettext("状态")),
-            "unit": _html(gettext("责任单位")),
+            "baseline": html_text(gettext("上年基数")),
+            "goal": html_text(gettext("目标")),
+            "latest": html_text(gettext("最新实际")),
+            "actual": html_text(gettext("实际")),
+            "progress": html_text(gettext("进度")),
+            "status": html_text(gettext("状态")),
+            "unit": html_text(gettext("责任单位")),
         }
         self.dates = functools.lru_cache(maxsize=1024)(date_format)
 
     def both(self, obj, field):
         """``{% bilingual obj field %}`` as HTML."""
-        return _html(in_both(getattr(obj, field), getattr(obj, f"{field}_en"), self.english))
+        return html_text(in_both(getattr(obj, field), getattr(obj, f"{field}_en"), self.english))
 
     def unit(self, target):
-        return _html((self.english and target.measure_unit_en) or target.measure_unit)
+        return html_text((self.english and target.measure_unit_en) or target.measure_unit)
 
     def amount(self, number, target):
         """ "17.1 亿元": a figure with the target's unit, in a span that never breaks."""
@@ -89,7 +89,7 @@ class CellWriter:
         if target.target_value is None:
             return self.by_stage
         if target.kind == target.Kind.QUOTA:
-            period = _html(target.get_quota_period_display())
+            period = html_text(target.get_quota_period_display())
             return (
                 f'<span class="num">{plain(target.target_value)} {self.unit(target)} / '
                 f"{period}</span>"
@@ -143,14 +143,15 @@ class CellWriter:
 
     def status(self, assessment):
         return (
-            f'<span class="badge status-{_html(assessment.status)}">'
-            f"{_html(assessment.status.label)}</span>"
+            f'<span class="badge status-{html_text(assessment.status)}">'
+            f"{html_text(assessment.status.label)}</span>"
         )
 
     def name_link(self, target, query):
         """The target's name linked to its page, flagged where the report contradicts itself."""
         flag = f' <span class="flag">{self.conflict}</span>' if target.report_conflict else ""
-        return f'<a href="{_html(target.url)}{_html(query)}">{self.both(target, "name")}</a>{flag}'
+        link = f"{html_text(target.url)}{html_text(query)}"
+        return f'<a href="{link}">{self.both(target, "name")}</a>{flag}'
 
     def target_row(self, target, assessment, latest, query):
         """A row of a task area's table (templates/tracking/includes/target_table.html)."""
@@ -160,9 +161,9 @@ class CellWriter:
             self.both(unit, "name") if unit else f'<span class="open">{self.not_stated}</span>'
         )
         return (
-            f'<tr>\n      <td class="col-code">{_html(target.code)}</td>\n'
+            f'<tr>\n      <td class="col-code">{html_text(target.code)}</td>\n'
             f"      <td>{self.name_link(target, query)}\n"
-            f'        <blockquote class="source" lang="zh-Hans">{_html(target.source_text)}'
+            f'        <blockquote class="source" lang="zh-Hans">{html_text(target.source_text)}'
             "</blockquote></td>\n"
             f'      <td data-label="{label["baseline"]}">{self.baseline(target)}</td>\n'
             f'      <td data-label="{label["goal"]}">{self.goal(target)}</td>\n'
@@ -240,7 +241,7 @@ def target_rows(rows, judged):
 def main_target_rows(rows, judged, baseline_label):
     """The rows of the overview's main targets, under a baseline column named for the year."""
     cells = writer()
-    label = _html(baseline_label)
+    label = html_text(baseline_label)
     return mark_safe(  # noqa: S308  # nosec B308 B703
         "".join(cells.main_row(*row, judged.query, label) for row in rows)
     )
