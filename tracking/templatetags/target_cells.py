@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext
 
+from tracking.choices import Status
 from tracking.figures import plain
 from tracking.templatetags.bilingual import english_mode, in_both
 
@@ -57,6 +58,7 @@ class CellWriter:
             "status": html_text(gettext("状态")),
             "unit": html_text(gettext("责任单位")),
         }
+        self.status_labels = {state: html_text(state.label) for state in Status}
         self.dates = functools.lru_cache(maxsize=1024)(date_format)
 
     def both(self, obj, field):
@@ -144,7 +146,7 @@ class CellWriter:
     def status(self, assessment):
         return (
             f'<span class="badge status-{html_text(assessment.status)}">'
-            f"{html_text(assessment.status.label)}</span>"
+            f"{self.status_labels[assessment.status]}</span>"
         )
 
     def name_link(self, target, query):
