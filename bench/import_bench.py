@@ -33,6 +33,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 ROWS = 10_000
+REPEAT = int(os.environ.get("BENCH_IMPORT_REPEAT", "3"))
 TARGETS = 40
 HEADER = ["目标编号", "截至日期", "累计实际值（万元）", "情况说明"]
 
@@ -63,8 +64,10 @@ def rows():
 
 
 def as_xlsx():
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
+    # A workbook as Excel and WPS save it, with the sheet's <dimension>: openpyxl's write-only
+    # mode leaves it out, and reading such a file costs openpyxl a second pass over the sheet.
+    book = Workbook()
+    sheet = book.active
     sheet.append(["基准测试 进度表"])
     sheet.append(HEADER)
     for row in rows():
@@ -88,6 +91,16 @@ def timed(action):
     return time.perf_counter() - started, outcome
 
 
+def best_of(action, clear):
+    """The fastest of REPEAT runs of ``action`` (seconds, its outcome), ``clear`` after each:
+    on a shared machine the slower runs measure the neighbours, not the code."""
+    runs = []
+    for _ in range(REPEAT):
+        runs.append(timed(action))
+        clear()
+    return min(runs, key=lambda run: run[0])
+
+
 def measure():
     """Rows per second for each file format (preview and confirmed import) and for a plain
     bulk_create of the same rows, in a throw-away test database."""
@@ -95,40 +108,53 @@ def measure():
     from tracking.spreadsheets import read_rows
     from tracking.spreadsheets.resources import ProgressRecordResource
 
+    def clear():
+        # Review events protect their records; this throw-away database drops both.
+        ReviewEvent.objects.all().delete()
+        ProgressRecord.objects.all().delete()
+        ProgressRecord.history.all().delete()
+
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         plan = build_plan()
         user = get_user_model().objects.create_superuser("bench", "bench@example.com", None)
         files = {"XLSX": as_xlsx(), "CSV (GB18030)": as_csv()}
-        figures = {"rows": ROWS, "vendor": connection.vendor, "formats": {}}
+        figures = {"rows": ROWS, "vendor": connection.vendor, "repeat": REPEAT, "formats": {}}
         for label, data in files.items():
-            preview_seconds, result = timed(
+            preview_seconds, result = best_of(
                 lambda d=data: ProgressRecordResource(plan=plan, user=user).import_data(
                     read_rows(d), dry_run=True
-                )
+                ),
+                clear,
             )
             assert not result.messages(), result.messages()[:3]
-            seconds, result = timed(
-                lambda d=data: ProgressRecordResource(plan=plan, user=user).import_data(
+
+            def confirmed(d=data):
+                result = ProgressRecordResource(plan=plan, user=user).import_data(
                     read_rows(d), file_name="bench", user=user
                 )
-            )
-            assert result.totals["new"] == ROWS and ProgressRecord.objects.count() == ROWS
+                assert result.totals["new"] == ROWS and ProgressRecord.objects.count() == ROWS
+                return result
+
+            seconds, _ = best_of(confirmed, clear)
             figures["formats"][label] = {
                 "preview_rows_s": ROWS / preview_seconds,
                 "import_rows_s": ROWS / seconds,
             }
-            # Review events protect their records; this throw-away database drops both.
-            ReviewEvent.objects.all().delete()
-            ProgressRecord.objects.all().delete()
         records = [
             ProgressRecord(target=t, as_of=r.as_of, value=r.value, state="submitted")
             for t, r in _plain_rows(plan)
         ]
-        plain, _ = timed(lambda: ProgressRecord.objects.bulk_create(records, batch_size=1000))
+
+        def plain_bulk_create():
+            for record in records:
+                record.pk = None
+            ProgressRecord.objects.bulk_create(records, batch_size=1000)
+
+        plain, _ = best_of(plain_bulk_create, clear)
         figures["bulk_create_rows_s"] = ROWS / plain
-        audited, _ = timed(lambda: _audited_bulk_create(plan, user))
+        audited, _ = best_of(lambda: _audited_bulk_create(plan, user), clear)
         figures["audited_bulk_create_rows_s"] = ROWS / audited
         return figures
     finally:
@@ -151,6 +177,12 @@ def main():
     print(f"plain bulk_create         {plain:8.0f} rows/s")
     audited = figures["audited_bulk_create_rows_s"]
     print(f"bulk_create + history + review events {audited:8.0f} rows/s")
+    for label, rates in figures["formats"].items():
+        print(
+            f"{label:14} import ÷ bulk_create + history + review events: "
+            f"{rates['import_rows_s'] / audited:.2f}"
+        )
+    print(f"(best of {figures['repeat']} runs each)")
 
 
 def _audited_bulk_create(plan, user):

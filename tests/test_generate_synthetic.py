@@ -89,3 +89,21 @@ def test_larger_sizes_repeat_the_real_targets_with_numbered_codes_and_a_valid_re
 def test_the_size_table_promises_the_record_counts_of_the_issue(size, records):
     per_plan = SIZES[size].targets_per_plan or 66
     assert SIZES[size].plans * per_plan * 12 == records
+
+
+def test_synthetic_stages_are_named_as_the_report_or_the_default_stages_name_them(gangmen):
+    """Stage names as load_report gives them to the real plan: the report's own stages, or the
+    tracker's three default ones, each with its English name."""
+    real = {
+        (t.code, s.position): (s.name, s.name_en)
+        for t in gangmen.targets.prefetch_related("milestones")
+        for s in t.milestones.all()
+    }
+    call_command("generate_synthetic", size="S", force=True, verbosity=0)
+    synthetic = Plan.objects.exclude(pk=gangmen.pk).get()
+    generated = {
+        (t.code, s.position): (s.name, s.name_en)
+        for t in synthetic.targets.prefetch_related("milestones")
+        for s in t.milestones.all()
+    }
+    assert generated == real

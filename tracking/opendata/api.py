@@ -32,6 +32,7 @@ from tracking.opendata import openapi
 from tracking.public.cache import cached_public
 from tracking.public.views import assessed_rows, get_plan, judgement_date
 from tracking.rules import figures
+from tracking.rules.choices import Status
 from tracking.spreadsheets import escape_formula
 
 FORMATS = ("json", "csv")
@@ -98,6 +99,9 @@ def plan_rows(request, plans):
 
 
 def target_rows(request, rows_assessed, on):
+    # The site's address and the statuses' names once per list, not once per row.
+    site = request.build_absolute_uri("/").removesuffix("/")
+    labels = {state: str(state.label) for state in Status}
     rows = []
     for target, assessment, latest in rows_assessed:
         rows.append(
@@ -127,11 +131,11 @@ def target_rows(request, rows_assessed, on):
                 "progress_pct": assessment.progress_pct,
                 "expected_pct": assessment.expected_pct,
                 "status": assessment.status.value,
-                "status_label": str(assessment.status.label),
+                "status_label": labels[assessment.status],
                 "status_on": on,
                 "source_text": target.source_text,
                 "report_conflict": target.report_conflict,
-                "url": request.build_absolute_uri(target.url),
+                "url": site + target.url,
             }
         )
     return rows

@@ -411,6 +411,12 @@ def tally(assessments):
     return list(counts.items())
 
 
+def tally_counted(pairs):
+    """A tally from (status, count) pairs the database counted, in the Status order."""
+    counted = dict(pairs)
+    return [(status, counted.get(status, 0)) for status in Status]
+
+
 # Below the expected pace: what supervision reports count as 欠进度.
 LAGGING = (Status.AT_RISK, Status.BEHIND, Status.OVERDUE)
 

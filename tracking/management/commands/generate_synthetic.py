@@ -186,10 +186,12 @@ def _plan(town, year, size, templates, rng):
         batch_size=BATCH_SIZE,
     )
     stages = [
-        Milestone(target=target, position=number, name=name)
+        Milestone(
+            target=target, position=number, name=stage["name"], name_en=stage.get("name_en", "")
+        )
         for target, (_, _, index) in zip(targets, shapes, strict=True)
         if target.kind == Target.Kind.MILESTONE
-        for number, name in enumerate(_stage_names(rows[index]), start=1)
+        for number, stage in enumerate(_stages(rows[index]), start=1)
     ]
     milestones = {}
     for stage in Milestone.objects.bulk_create(stages, batch_size=BATCH_SIZE):
@@ -197,8 +199,10 @@ def _plan(town, year, size, templates, rng):
     return plan, targets, milestones
 
 
-def _stage_names(row):
-    return [stage["name"] for stage in row.get("milestones", [])] or DEFAULT_STAGES
+def _stages(row):
+    """The stages the report names for the target, else the tracker's default three (as
+    load_report gives them): each with its name in both languages."""
+    return row.get("milestones") or DEFAULT_STAGES
 
 
 def _target(plan, areas, position, row, copy, rng):
