@@ -283,12 +283,6 @@ class ProgressRecord(VersionedModel):
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 
-    @property
-    def implied_level(self):
-        """A growth record as the level it implies on the target's baseline (17.1亿元 grown
-        6.5% is 18.2115亿元); None for other kinds or without a baseline."""
-        return self.target.level_implied_by(self.growth_pct)
-
     def is_own_correction_of(self, user, portfolio=None):
         """Is this a correction the user (a leader) entered on their portfolio? They submit it
         themselves (correct()). portfolio: what _targets_allowed() found for it, if known."""
