@@ -138,3 +138,16 @@ def test_axes_take_at_most_six_nice_steps(low, high, axis):
     bottom, top, step = charts.nice_axis(low, high)
     assert (bottom, top, step) == axis
     assert (top - bottom) / step <= charts.MAX_INTERVALS
+
+
+def test_a_corrected_growth_figure_shows_the_level_before_and_after(client, plan):
+    """A correction's two sides are historical versions of the record, which have its fields but
+    not its methods: the implied level comes from the target, so both show it."""
+    gdp = make_target(plan, "M1", kind="growth", measure_unit="亿元", baseline_value=D("17.1"))
+    record = make_record(gdp, datetime.date(2022, 6, 30), growth_pct=D("6.5"))
+    record.growth_pct = D("7")
+    record.save()
+    body = client.get(gdp.get_absolute_url(), ON).content.decode()
+    corrections = body.split("已发布数字的更正")[1]
+    assert '折合 <span class="num">18.2115 亿元</span>' in corrections, "17.1 × 1.065, before"
+    assert '折合 <span class="num">18.297 亿元</span>' in corrections, "17.1 × 1.07, after"
