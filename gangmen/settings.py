@@ -159,7 +159,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gangmen.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis costs a request at most this long; the pages then render
             # uncached (tracking/public/cache.py).

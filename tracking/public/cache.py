@@ -1,12 +1,13 @@
 """Caching of the public pages and the open-data API until the published data change.
 
-Every cached response sits under a key holding a *data version*, the language, the day (a page
-without ``?on=`` judges on a date that follows today), the scheme and host the request was made
-to (the API's absolute links are built from them, so a request with another Host header cannot
-plant its links in what others are served), the path and the query parameters the view reads —
-``on``, the date judged on, for every public page and the targets API. The version lives in
-the cache itself, so with Redis every gunicorn worker and host shares it; ``data_changed()`` moves
-it on, and from then on every old entry is simply never asked for again (and expires).
+Every cached response is stored with the *data version* it was made from, under a key holding
+the language, the day (a page without ``?on=`` judges on a date that follows today), the scheme
+and host the request was made to (the API's absolute links are built from them, so a request
+with another Host header cannot plant its links in what others are served), the path and the
+query parameters the view reads — ``on``, the date judged on, for every public page and the
+targets API. The version lives in the cache itself, so with Redis every gunicorn worker and host
+shares it; ``data_changed()`` moves it on, and from then on an entry made from an older version
+is rendered afresh when next asked for, and replaced.
 
 ``data_changed()`` is called by the signals of the models the public pages show (connected in
 ``TrackingConfig.ready``) and by the bulk writes that bypass signals (spreadsheet import).
@@ -37,12 +38,12 @@ def _without_cache_if_down(operation, fallback=None):
         return fallback
 
 
-def data_version():
-    # One round trip to the cache when the version is there (nearly always): a cached page
-    # costs this and the page's own get. A missing version (first start, or evicted from a
-    # local-memory cache) starts from the clock, never from 1: a restarted count could meet
-    # entries cached under its old numbers.
-    version = cache.get(VERSION_KEY)
+def data_version(known=None):
+    """The current data version: ``known`` (as just read from the cache along with a page), or
+    read now. A missing version (first start, or evicted from a local-memory cache) starts from
+    the clock, never from 1: a restarted count could meet entries cached under its old
+    numbers."""
+    version = known if known is not None else cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
@@ -71,15 +72,14 @@ def data_changed():
 
 
 def cached_public(*, params=()):
-    """Serve a public view from the cache, keyed by data version, language, day, path and the
-    query parameters the view reads (``params``; others cannot multiply the entries)."""
+    """Serve a public view from the cache, keyed by language, day, address and the query
+    parameters the view reads (``params``; others cannot multiply the entries). Each entry holds
+    the data version it was made from and is served only while that is the current version:
+    the version and the entry are read in one round trip to the cache."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            version = _without_cache_if_down(data_version)
-            if version is None:
-                return view(request, *args, **kwargs)
             query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
             address = hashlib.sha256(
                 f"{request.scheme}://{request.get_host()}{request.path}?{query}".encode()
@@ -87,22 +87,26 @@ def cached_public(*, params=()):
             key = ":".join(
                 [
                     "public",
-                    str(version),
                     translation.get_language() or "",
                     timezone.localdate().isoformat(),
                     address,
                 ]
             )
-            response = _without_cache_if_down(lambda: cache.get(key))
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render"):
-                    response.render()
-                # Only complete, visitor-independent answers are kept.
-                if response.status_code == 200 and not response.cookies:
-                    _without_cache_if_down(
-                        lambda: cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
-                    )
+            found = _without_cache_if_down(lambda: cache.get_many([VERSION_KEY, key]))
+            if found is None:
+                return view(request, *args, **kwargs)
+            version = _without_cache_if_down(lambda: data_version(found.get(VERSION_KEY)))
+            entry = found.get(key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            # Only complete, visitor-independent answers are kept.
+            if version is not None and response.status_code == 200 and not response.cookies:
+                _without_cache_if_down(
+                    lambda: cache.set(key, (version, response), settings.PUBLIC_CACHE_SECONDS)
+                )
             return response
 
         return wrapper
