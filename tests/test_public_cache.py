@@ -66,7 +66,7 @@ def test_a_lost_version_never_restarts_from_an_old_number():
 def test_with_redis_down_pages_render_and_data_still_save(client, plan, settings, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gangmen.redis_cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/1",  # nothing listens on port 1
         }
     }
@@ -87,7 +87,7 @@ def redis_cache(settings):
     server.flushdb()
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gangmen.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -180,3 +180,28 @@ def test_a_forged_host_cannot_plant_its_links_in_what_others_are_served(client, 
     assert "evil.example" not in str(served) and "http://tracker.example.gov.cn/" in str(served)
     secure = client.get(url, HTTP_HOST="tracker.example.gov.cn", secure=True).json()
     assert "https://tracker.example.gov.cn/" in str(secure)
+
+
+@pytest.mark.django_db
+def test_a_cached_page_costs_one_round_trip_to_redis_and_one_client(client, plan, redis_cache):
+    """A cached page reads its data version and the page itself in one MGET, through the one
+    redis-py client the backend keeps for its pool (Django's own builds one per call)."""
+    from django.core.cache import cache
+
+    url = make_target(plan).get_absolute_url()
+    _page(client, url)  # rendered and stored
+    calls = []
+    redis_client = cache._cache.get_client()
+    original = redis_client.execute_command
+
+    def counted(*args, **options):
+        calls.append(args[0])
+        return original(*args, **options)
+
+    redis_client.execute_command = counted
+    try:
+        _page(client, url)
+    finally:
+        del redis_client.execute_command
+    assert calls == ["MGET"]
+    assert cache._cache.get_client(write=True) is redis_client
