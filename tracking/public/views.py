@@ -277,11 +277,11 @@ def assessed_rows(plan, targets, on):
 def assess_by_area(plan, on):
     """Every area of the plan, in order, with its targets assessed on ``on`` (2 queries from
     the stored assessments)."""
-    rows_of = {area: [] for area in plan.areas.all()}
-    areas = {area.pk: rows for area, rows in rows_of.items()}
+    areas = list(plan.areas.all())
+    rows_by_area = {area.pk: [] for area in areas}
     for row in assessed_rows(plan, Target.objects.for_plan(plan).in_report_order(), on):
-        areas[row[0].area_id].append(row)
-    return [AreaProgress.of_rows(area, rows) for area, rows in rows_of.items()]
+        rows_by_area[row[0].area_id].append(row)
+    return [AreaProgress.of_rows(area, rows_by_area[area.pk]) for area in areas]
 
 
 def count_by_area(plan, on):
