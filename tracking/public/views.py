@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tracking.models import Plan, ProgressRecord, Target
+from tracking.models import Plan, ProgressRecord, Target, TaskArea
 from tracking.public import charts
 from tracking.public.cache import cached_public
 from tracking.rules import choices, status
@@ -387,8 +387,14 @@ def plan_print(request, jurisdiction, year):
 
 @public_page
 def area_detail(request, jurisdiction, year, position):
-    plan = get_plan(jurisdiction, year)
-    area = get_object_or_404(plan.areas, position=position)
+    # The area with its plan in one query: the page reads nothing else of the plan.
+    area = get_object_or_404(
+        TaskArea.objects.select_related("plan__jurisdiction"),
+        plan__jurisdiction__slug=jurisdiction,
+        plan__year=year,
+        position=position,
+    )
+    plan = area.plan
     judged = judgement_date(request, plan)
     targets = Target.objects.for_plan(plan).filter(area=area).in_report_order()
     progress = AreaProgress.of_rows(area, assessed_rows(plan, targets, judged.on))
@@ -401,8 +407,14 @@ def area_detail(request, jurisdiction, year, position):
 
 @public_page
 def target_detail(request, jurisdiction, year, code):
-    plan = get_plan(jurisdiction, year)
-    target = get_object_or_404(Target.objects.for_plan(plan).with_progress(), code=code)
+    # with_progress() joins the plan and its jurisdiction: no query of its own for the plan.
+    target = get_object_or_404(
+        Target.objects.with_progress(),
+        plan__jurisdiction__slug=jurisdiction,
+        plan__year=year,
+        code=code,
+    )
+    plan = target.plan
     judged = judgement_date(request, plan)
     history = target.progress_history(judged.on)
     return render(
