@@ -309,7 +309,8 @@ def overview(plan, on):
     """The overview's parts: every area with its counts, the first area (the main economic
     targets, which the overview lists) with its rows, and the date of the latest published
     figure on ``on``. From the stored assessments: counts and the first area's rows only (3
-    queries); else every target assessed afresh (5 queries)."""
+    queries); else, once the count has found a target without one stored for ``on``, every
+    target assessed afresh (tests/test_public_query_counts.py counts both)."""
     counted = count_by_area(plan, on)
     if counted is None:
         latest = (
