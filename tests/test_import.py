@@ -699,6 +699,21 @@ def test_styled_empty_rows_neither_count_toward_the_limit_nor_give_errors(
     assert (result.messages(), result.totals["new"]) == ([], 1)
 
 
+def test_cells_beyond_the_column_limit_of_a_workbook_are_not_read_and_gaps_keep_their_columns(
+    settings,
+):
+    settings.IMPORT_MAX_COLUMNS = 4
+    data = xlsx(
+        [
+            ["A2", None, "2022-03-31", 3, "第五列", None, "第七列"],
+            [None, None, None, None, "只在第五列"],
+            [None, "B1"],
+        ]
+    )
+    # The second row holds nothing within the four columns read: it is blank, and left out.
+    assert list(read_rows(data)) == [(1, ["A2", None, "2022-03-31", 3]), (3, [None, "B1"])]
+
+
 def test_headers_with_line_breaks_invisible_characters_synonyms_and_units_are_recognised(
     plan, targets, superuser
 ):
